@@ -1,0 +1,359 @@
+package dev.tapline.spec;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads Singer messages, one JSON object a line.
+ *
+ * <p>Lenient in what it accepts: the {@code type} in any letter case, unknown types skipped with a
+ * warning, {@code key_properties} missing (read as empty) or found inside {@code schema}, any RFC
+ * 3339 timestamp, blank lines and {@code \r\n} line ends. Strict in what it reports: a line that is
+ * not a valid message is a {@link ProtocolException} naming the line number and showing the start
+ * of the line.
+ *
+ * <p>Not thread-safe. The caller closes the input stream.
+ */
+public final class MessageReader implements Closeable {
+
+  private static final int SHOWN_CHARACTERS = 120;
+
+  private final InputStream in;
+  private final Consumer<String> warnings;
+  private byte[] buffer = new byte[1 << 16];
+  private int position;
+  private int limit;
+  private boolean endOfInput;
+  private byte[] line = new byte[1 << 12];
+  private int lineLength;
+  private long lineNumber;
+  private long bytesRead;
+
+  /** A reader whose warnings go to stderr. */
+  public MessageReader(InputStream in) {
+    this(in, warning -> System.err.println("WARNING " + warning));
+  }
+
+  /** A reader that hands warnings (such as skipped unknown message types) to {@code warnings}. */
+  public MessageReader(InputStream in, Consumer<String> warnings) {
+    this.in = in;
+    this.warnings = warnings;
+  }
+
+  /**
+   * The next message, or {@code null} at the end of the input.
+   *
+   * @throws ProtocolException when a line is not a valid Singer message
+   * @throws UncheckedIOException when the input cannot be read
+   */
+  public Message next() {
+    while (readLine()) {
+      int start = 0;
+      int end = lineLength;
+      while (start < end && isBlank(line[start])) start++;
+      while (end > start && isBlank(line[end - 1])) end--;
+      if (start == end) {
+        continue;
+      }
+      Message message = parse(line, start, end - start, lineNumber, warnings);
+      if (message != null) {
+        return message;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The next non-blank line as text, or {@code null} at the end; for tools that look at lines
+   * before they become messages (the stream checker).
+   */
+  public String nextLine() {
+    while (readLine()) {
+      String text = new String(line, 0, lineLength, StandardCharsets.UTF_8).strip();
+      if (!text.isEmpty()) {
+        return text;
+      }
+    }
+    return null;
+  }
+
+  /** The number of the line last read, counting from 1. */
+  public long lineNumber() {
+    return lineNumber;
+  }
+
+  /** Bytes consumed so far, line ends included. */
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  /** The size in bytes of the line last read. */
+  public int lastLineLength() {
+    return lineLength;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+
+  private static boolean isBlank(byte b) {
+    return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+  }
+
+  private boolean readLine() {
+    lineLength = 0;
+    boolean any = false;
+    while (true) {
+      if (position >= limit) {
+        if (endOfInput || !fill()) {
+          if (any) {
+            lineNumber++;
+          }
+          return any;
+        }
+      }
+      any = true;
+      int start = position;
+      int newline = -1;
+      for (int i = start; i < limit; i++) {
+        if (buffer[i] == '\n') {
+          newline = i;
+          break;
+        }
+      }
+      int end = newline >= 0 ? newline : limit;
+      append(start, end - start);
+      if (newline >= 0) {
+        position = newline + 1;
+        bytesRead += end - start + 1;
+        lineNumber++;
+        return true;
+      }
+      bytesRead += end - start;
+      position = limit;
+    }
+  }
+
+  private void append(int start, int length) {
+    if (lineLength + length > line.length) {
+      byte[] bigger = new byte[Math.max(line.length * 2, lineLength + length)];
+      System.arraycopy(line, 0, bigger, 0, lineLength);
+      line = bigger;
+    }
+    System.arraycopy(buffer, start, line, lineLength, length);
+    lineLength += length;
+  }
+
+  private boolean fill() {
+    try {
+      int n = in.read(buffer, 0, buffer.length);
+      if (n < 0) {
+        endOfInput = true;
+        return false;
+      }
+      position = 0;
+      limit = n;
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the input: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses one line into a message.
+   *
+   * @return the message, or {@code null} when the line is of a type this reader does not know (a
+   *     warning is handed to {@code warnings})
+   * @throws ProtocolException when the line is not a valid message
+   */
+  public static Message parse(
+      byte[] bytes, int offset, int length, long lineNumber, Consumer<String> warnings) {
+    String type = null;
+    String stream = null;
+    JsonNode record = null;
+    JsonNode schema = null;
+    JsonNode keyProperties = null;
+    JsonNode bookmarkProperties = null;
+    String timeExtracted = null;
+    JsonNode version = null;
+    JsonNode value = null;
+    JsonNode encoding = null;
+    JsonNode manifest = null;
+    try (JsonParser parser = Json.factory().createParser(bytes, offset, length)) {
+      parser.setCodec(Json.MAPPER);
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw problem(lineNumber, "is not a JSON object", bytes, offset, length, null);
+      }
+      String field;
+      while ((field = parser.nextFieldName()) != null) {
+        JsonToken token = parser.nextToken();
+        switch (field) {
+          case "type" -> type = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case "stream" -> stream = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case "record" -> record = parser.readValueAsTree();
+          case "schema" -> schema = parser.readValueAsTree();
+          case "key_properties" -> keyProperties = parser.readValueAsTree();
+          case "bookmark_properties" -> bookmarkProperties = parser.readValueAsTree();
+          case "time_extracted" ->
+              timeExtracted = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case "version" -> version = parser.readValueAsTree();
+          case "value" -> value = parser.readValueAsTree();
+          case "encoding" -> encoding = parser.readValueAsTree();
+          case "manifest" -> manifest = parser.readValueAsTree();
+          default -> parser.skipChildren();
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw problem(
+            lineNumber, "has more after its JSON object", bytes, offset, length, null);
+      }
+    } catch (StreamReadException e) {
+      throw problem(
+          lineNumber,
+          "is not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")",
+          bytes, offset, length, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+
+    if (type == null) {
+      throw problem(lineNumber, "has no \"type\" string", bytes, offset, length, null);
+    }
+    MessageType messageType = MessageType.parse(type);
+    if (messageType == null) {
+      warnings.accept("line " + lineNumber + ": skipped a message of unknown type \"" + type + "\"");
+      return null;
+    }
+    switch (messageType) {
+      case RECORD -> {
+        requireStream(stream, messageType, lineNumber, bytes, offset, length);
+        if (!(record instanceof ObjectNode recordObject)) {
+          throw problem(lineNumber, "is a RECORD without a \"record\" object", bytes, offset, length, null);
+        }
+        Instant extracted = null;
+        if (timeExtracted != null) {
+          try {
+            extracted = Timestamps.parse(timeExtracted);
+          } catch (RuntimeException e) {
+            throw problem(lineNumber, "has a \"time_extracted\" that is not an RFC 3339 timestamp: "
+                + timeExtracted, bytes, offset, length, e);
+          }
+        }
+        return new RecordMessage(stream, recordObject, extracted, versionOf(version, false, lineNumber, bytes, offset, length));
+      }
+      case SCHEMA -> {
+        requireStream(stream, messageType, lineNumber, bytes, offset, length);
+        if (!(schema instanceof ObjectNode schemaObject)) {
+          throw problem(lineNumber, "is a SCHEMA without a \"schema\" object", bytes, offset, length, null);
+        }
+        if (keyProperties == null || keyProperties.isNull()) {
+          keyProperties = schemaObject.get("key_properties");
+        }
+        return new SchemaMessage(
+            stream,
+            schemaObject,
+            stringList(keyProperties, "key_properties", lineNumber, bytes, offset, length),
+            stringList(bookmarkProperties, "bookmark_properties", lineNumber, bytes, offset, length));
+      }
+      case STATE -> {
+        if (value == null) {
+          throw problem(lineNumber, "is a STATE without a \"value\"", bytes, offset, length, null);
+        }
+        return new StateMessage(value);
+      }
+      case ACTIVATE_VERSION -> {
+        requireStream(stream, messageType, lineNumber, bytes, offset, length);
+        return new ActivateVersionMessage(stream, versionOf(version, true, lineNumber, bytes, offset, length));
+      }
+      case BATCH -> {
+        requireStream(stream, messageType, lineNumber, bytes, offset, length);
+        if (!(encoding instanceof ObjectNode encodingObject)) {
+          throw problem(lineNumber, "is a BATCH without an \"encoding\" object", bytes, offset, length, null);
+        }
+        return new BatchMessage(
+            stream, encodingObject, stringList(manifest, "manifest", lineNumber, bytes, offset, length));
+      }
+      default -> throw new IllegalStateException(messageType.name());
+    }
+  }
+
+  /** Parses one line of text; see {@link #parse(byte[], int, int, long, Consumer)}. */
+  public static Message parse(String text, long lineNumber, Consumer<String> warnings) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    return parse(bytes, 0, bytes.length, lineNumber, warnings);
+  }
+
+  private static void requireStream(
+      String stream, MessageType type, long lineNumber, byte[] bytes, int offset, int length) {
+    if (stream == null || stream.isEmpty()) {
+      throw problem(lineNumber, "is a " + type + " without a \"stream\" name", bytes, offset, length, null);
+    }
+  }
+
+  private static Long versionOf(
+      JsonNode version, boolean required, long lineNumber, byte[] bytes, int offset, int length) {
+    if (version == null || version.isNull()) {
+      if (required) {
+        throw problem(lineNumber, "has no \"version\" number", bytes, offset, length, null);
+      }
+      return null;
+    }
+    if (!version.isIntegralNumber() || !version.canConvertToLong()) {
+      throw problem(lineNumber, "has a \"version\" that is not a whole number", bytes, offset, length, null);
+    }
+    return version.longValue();
+  }
+
+  private static List<String> stringList(
+      JsonNode node, String field, long lineNumber, byte[] bytes, int offset, int length) {
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (node.isTextual()) {
+      return List.of(node.textValue());
+    }
+    if (!(node instanceof ArrayNode array)) {
+      throw problem(lineNumber, "has a \"" + field + "\" that is not a list of strings", bytes, offset, length, null);
+    }
+    List<String> values = new ArrayList<>(array.size());
+    for (JsonNode item : array) {
+      if (!item.isTextual()) {
+        throw problem(lineNumber, "has a \"" + field + "\" that is not a list of strings", bytes, offset, length, null);
+      }
+      values.add(item.textValue());
+    }
+    return values;
+  }
+
+  private static ProtocolException problem(
+      long lineNumber, String what, byte[] bytes, int offset, int length, Throwable cause) {
+    return new ProtocolException(
+        "Line " + lineNumber + " " + what + ". The line starts: " + startOf(bytes, offset, length),
+        lineNumber,
+        cause);
+  }
+
+  /** The first characters of a line, for error messages. */
+  public static String startOf(byte[] bytes, int offset, int length) {
+    String text = new String(bytes, offset, Math.min(length, SHOWN_CHARACTERS * 4), StandardCharsets.UTF_8);
+    if (text.length() > SHOWN_CHARACTERS) {
+      return text.substring(0, SHOWN_CHARACTERS) + "...";
+    }
+    return text;
+  }
+
+}
