@@ -62,6 +62,13 @@ public final class SettingsBinder<S extends Record> {
     return new SettingsBinder<>(type);
   }
 
+  /** The JSON keys this binder knows, aliases included. */
+  public Set<String> keys() {
+    Set<String> keys = new LinkedHashSet<>();
+    settings.forEach(setting -> keys.addAll(setting.keys()));
+    return keys;
+  }
+
   /** The settings, in declaration order. */
   public List<SettingInfo> settings() {
     return settings;
@@ -73,12 +80,27 @@ public final class SettingsBinder<S extends Record> {
    * @throws ConfigurationException listing every missing, unknown and mistyped setting
    */
   public S bind(JsonNode config) {
+    return bind(config, Set.of());
+  }
+
+  /**
+   * Binds a config object in which {@code otherKeys} belong to another settings record bound from
+   * the same config (e.g. an SDK's own settings), so they are not reported as unknown.
+   *
+   * @throws ConfigurationException listing every missing, unknown and mistyped setting
+   */
+  public S bind(JsonNode config, Collection<String> otherKeys) {
     List<String> problems = new ArrayList<>();
     ObjectNode object = config instanceof ObjectNode o ? o : Json.object();
     if (config != null && !config.isObject() && !config.isNull() && !config.isMissingNode()) {
       throw new ConfigurationException("The config must be a JSON object of settings, not " + config.getNodeType());
     }
-    S bound = bindRecord(type, object, "", problems, true);
+    ObjectNode own = object;
+    if (!otherKeys.isEmpty()) {
+      own = object.deepCopy();
+      own.remove(otherKeys);
+    }
+    S bound = bindRecord(type, own, "", problems, true);
     if (!problems.isEmpty()) {
       throw new ConfigurationException("The config has " + problems.size()
           + (problems.size() == 1 ? " problem" : " problems"), problems);
