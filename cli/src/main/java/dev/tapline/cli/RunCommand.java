@@ -1,0 +1,145 @@
+package dev.tapline.cli;
+
+import dev.tapline.spec.ConfigurationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code tapline run TAP TARGET ...}: one incremental run of a tap into a target. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    versionProvider = Tapline.ManifestVersion.class,
+    description = {
+      "Runs TAP into TARGET (the tap's stdout piped to the target's stdin) and saves every state"
+          + " the target echoes to the state file, atomically.",
+      "The tap gets --state FILE when the state file exists and is not empty."
+    },
+    footer = {
+      "",
+      "The state file is only ever replaced by a newer state the target echoed in this run; an"
+          + " empty state never replaces a non-empty one; a failed run never rewinds it.",
+      "Exit codes: 0 both sides succeeded, 1 a side failed or the run was stopped, 2 usage or bad"
+          + " configuration."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @ParentCommand Tapline tapline;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "TAP", description = "The tap: a path, or a name on PATH.")
+  String tap;
+
+  @Parameters(index = "1", paramLabel = "TARGET", description = "The target: a path, or a name on PATH.")
+  String target;
+
+  @Option(
+      names = "--tap-config",
+      paramLabel = "FILE",
+      description = "A settings file for the tap, passed as --config (repeatable; ENV passes through).")
+  List<String> tapConfigs = new ArrayList<>();
+
+  @Option(
+      names = "--target-config",
+      paramLabel = "FILE",
+      description = "A settings file for the target, passed as --config (repeatable; ENV passes through).")
+  List<String> targetConfigs = new ArrayList<>();
+
+  @Option(names = "--catalog", paramLabel = "FILE", description = "A catalog for the tap.")
+  Path catalog;
+
+  @Option(
+      names = "--state-file",
+      paramLabel = "FILE",
+      required = true,
+      description = "Where the pipeline's state lives between runs.")
+  Path stateFile;
+
+  @Option(
+      names = "--tap-arg",
+      paramLabel = "ARG",
+      description = "One more argument for the tap (repeatable).")
+  List<String> tapArguments = new ArrayList<>();
+
+  @Option(
+      names = "--target-arg",
+      paramLabel = "ARG",
+      description = "One more argument for the target (repeatable).")
+  List<String> targetArguments = new ArrayList<>();
+
+  @Option(
+      names = "--stop-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description = "On SIGTERM/SIGINT, how long each side may take to stop before it is killed"
+          + " (default: ${DEFAULT-VALUE}).")
+  long stopTimeoutSeconds;
+
+  private volatile Consumer<PipelineRun> startListener = run -> {};
+
+  /** Lets a test reach the child processes of the run it started in this JVM. */
+  void onStart(Consumer<PipelineRun> listener) {
+    this.startListener = listener;
+  }
+
+  @Override
+  public Integer call() {
+    if (stopTimeoutSeconds < 1) {
+      throw new ConfigurationException("--stop-timeout must be at least 1 second.");
+    }
+    Path tapExecutable = Executables.resolve("tap", tap, tapline.environment());
+    Path targetExecutable = Executables.resolve("target", target, tapline.environment());
+
+    List<String> tapCommand = new ArrayList<>();
+    tapCommand.add(tapExecutable.toString());
+    addConfigs(tapCommand, tapConfigs, "--tap-config");
+    if (catalog != null) {
+      tapCommand.add("--catalog");
+      tapCommand.add(existingFile(catalog.toString(), "--catalog").toString());
+    }
+    tapCommand.addAll(tapArguments);
+
+    List<String> targetCommand = new ArrayList<>();
+    targetCommand.add(targetExecutable.toString());
+    addConfigs(targetCommand, targetConfigs, "--target-config");
+    targetCommand.addAll(targetArguments);
+
+    if (Files.isDirectory(stateFile)) {
+      throw new ConfigurationException("--state-file " + stateFile + " is a folder; give a file path.");
+    }
+    PipelineRun run = new PipelineRun(
+        new PipelineRun.Side("tap", Executables.displayName(tapExecutable), tapCommand),
+        new PipelineRun.Side("target", Executables.displayName(targetExecutable), targetCommand),
+        new StateFile(stateFile),
+        spec.commandLine().getErr(),
+        Duration.ofSeconds(stopTimeoutSeconds));
+    startListener.accept(run);
+    return run.run();
+  }
+
+  private static void addConfigs(List<String> command, List<String> configs, String option) {
+    for (String config : configs) {
+      command.add("--config");
+      command.add("ENV".equals(config) ? config : existingFile(config, option).toString());
+    }
+  }
+
+  private static Path existingFile(String given, String option) {
+    Path path = Path.of(given).toAbsolutePath().normalize();
+    if (!Files.isRegularFile(path)) {
+      throw new ConfigurationException(option + " " + given + " does not exist or is not a file.");
+    }
+    return path;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.tapline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tapline.spec.ConfigurationException;
+import dev.tapline.spec.Json;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * The file that carries a pipeline's state from one run to the next. It is only ever replaced as a
+ * whole: the new content goes to a temporary file in the same folder, which is synced to disk and
+ * renamed over the old file, and then the folder is synced. A reader (or a crash) sees the old
+ * state or the new one, never a mix.
+ */
+final class StateFile {
+
+  private final Path path;
+
+  StateFile(Path path) {
+    this.path = path.toAbsolutePath().normalize();
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** True when the file exists and holds more than white space: worth passing to a tap. */
+  boolean hasContent() {
+    try {
+      return Files.isRegularFile(path) && !Files.readString(path, StandardCharsets.UTF_8).isBlank();
+    } catch (IOException e) {
+      throw new ConfigurationException("Cannot read the state file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The state in the file, if it has content.
+   *
+   * @throws ConfigurationException when the file is not valid JSON
+   */
+  Optional<JsonNode> read() {
+    if (!hasContent()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Json.read(path));
+    } catch (ConfigurationException e) {
+      throw new ConfigurationException(
+          "The state file " + e.getMessage()
+              + " Tapline writes state files atomically, so something else changed it; restore a"
+              + " backup or delete the file for a full sync.",
+          e);
+    }
+  }
+
+  /** Replaces the file's content with {@code state}, atomically and durably. */
+  void write(JsonNode state) throws IOException {
+    Path folder = path.getParent();
+    Files.createDirectories(folder);
+    byte[] bytes = (Json.writePretty(state) + "\n").getBytes(StandardCharsets.UTF_8);
+    Path temporary = Files.createTempFile(folder, "." + path.getFileName() + ".", ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      try {
+        Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("The file system of " + folder + " cannot rename atomically", e);
+      }
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    syncFolder(folder);
+  }
+
+  /** Makes the rename itself durable. Not every platform can open a folder; there it is skipped. */
+  private static void syncFolder(Path folder) {
+    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Windows cannot open a directory as a channel; the rename is still atomic there
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.tapline.cli;
+
+import dev.tapline.spec.ConfigurationException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code tapline} executable: runs a tap into a target and keeps the state file ({@code run}),
+ * and checks a Singer message stream against the protocol ({@code check}).
+ *
+ * <p>Exit codes: 0 success, 1 failure, 2 usage or bad configuration. Only {@link #main} exits the
+ * JVM; everything else returns a code, so tests call {@link #commandLine} and {@code execute}.
+ */
+@Command(
+    name = "tapline",
+    mixinStandardHelpOptions = true,
+    versionProvider = Tapline.ManifestVersion.class,
+    description = "Runs Singer taps into Singer targets and checks Singer message streams.",
+    subcommands = {RunCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or bad configuration."})
+public final class Tapline implements Callable<Integer> {
+
+  static final String EXECUTABLE = "tapline";
+
+  private final Map<String, String> environment;
+  private final InputStream standardInput;
+
+  @Spec CommandSpec spec;
+
+  /**
+   * @param environment the variables used to find executables ({@code PATH}) and the log level
+   *     ({@code TAPLINE_LOG_LEVEL}); children still inherit the real process environment
+   * @param standardInput what {@code check --input -} reads
+   */
+  public Tapline(Map<String, String> environment, InputStream standardInput) {
+    this.environment = Map.copyOf(environment);
+    this.standardInput = standardInput;
+  }
+
+  Map<String, String> environment() {
+    return environment;
+  }
+
+  InputStream standardInput() {
+    return standardInput;
+  }
+
+  boolean debug() {
+    return "debug".equalsIgnoreCase(environment.getOrDefault("TAPLINE_LOG_LEVEL", "").trim());
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("ERROR Missing a command: run or check.");
+    spec.commandLine().usage(err);
+    return CommandLine.ExitCode.USAGE;
+  }
+
+  /** A command line ready to {@code execute}, wired for exit codes and one-line errors. */
+  public static CommandLine commandLine(Map<String, String> environment, InputStream standardInput) {
+    Tapline tapline = new Tapline(environment, standardInput);
+    CommandLine commandLine = new CommandLine(tapline);
+    commandLine.setParameterExceptionHandler(
+        (exception, args) -> {
+          CommandLine failed = exception.getCommandLine();
+          PrintWriter err = failed.getErr();
+          err.println("ERROR " + exception.getMessage()
+              + ". See '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+          return CommandLine.ExitCode.USAGE;
+        });
+    commandLine.setExecutionExceptionHandler(
+        (exception, failed, parseResult) -> {
+          PrintWriter err = failed.getErr();
+          if (tapline.debug()) {
+            exception.printStackTrace(err);
+          }
+          err.println("ERROR " + exception.getMessage());
+          err.flush();
+          return exception instanceof ConfigurationException
+              ? CommandLine.ExitCode.USAGE
+              : CommandLine.ExitCode.SOFTWARE;
+        });
+    return commandLine;
+  }
+
+  public static void main(String[] args) {
+    int code = commandLine(System.getenv(), System.in).execute(args);
+    System.exit(code);
+  }
+
+  /** {@code tapline <version>}, the version from the jar manifest, or {@code dev} from classes. */
+  static final class ManifestVersion implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {EXECUTABLE + " " + version()};
+    }
+
+    static String version() {
+      String version = Tapline.class.getPackage().getImplementationVersion();
+      return version == null || version.isBlank() ? "dev" : version;
+    }
+  }
+}
