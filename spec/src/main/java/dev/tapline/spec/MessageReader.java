@@ -1,5 +1,6 @@
 package dev.tapline.spec;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -41,6 +42,7 @@ public final class MessageReader implements Closeable {
   private int lineLength;
   private long lineNumber;
   private long bytesRead;
+  private final TimeCache times = new TimeCache();
 
   /** A reader whose warnings go to stderr. */
   public MessageReader(InputStream in) {
@@ -68,7 +70,7 @@ public final class MessageReader implements Closeable {
       if (start == end) {
         continue;
       }
-      Message message = parse(line, start, end - start, lineNumber, warnings);
+      Message message = parse(line, start, end - start, lineNumber, warnings, times);
       if (message != null) {
         return message;
       }
@@ -182,6 +184,25 @@ public final class MessageReader implements Closeable {
    */
   public static Message parse(
       byte[] bytes, int offset, int length, long lineNumber, Consumer<String> warnings) {
+    return parse(bytes, offset, length, lineNumber, warnings, new TimeCache());
+  }
+
+  /** The last {@code time_extracted} text and its instant: consecutive records usually share it. */
+  private static final class TimeCache {
+    private String text;
+    private Instant instant;
+
+    Instant parse(String value) {
+      if (!value.equals(text)) {
+        instant = Timestamps.parse(value);
+        text = value;
+      }
+      return instant;
+    }
+  }
+
+  private static Message parse(
+      byte[] bytes, int offset, int length, long lineNumber, Consumer<String> warnings, TimeCache times) {
     String type = null;
     String stream = null;
     JsonNode record = null;
@@ -194,7 +215,6 @@ public final class MessageReader implements Closeable {
     JsonNode encoding = null;
     JsonNode manifest = null;
     try (JsonParser parser = Json.factory().createParser(bytes, offset, length)) {
-      parser.setCodec(Json.MAPPER);
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw problem(lineNumber, "is not a JSON object", bytes, offset, length, null);
       }
@@ -204,16 +224,16 @@ public final class MessageReader implements Closeable {
         switch (field) {
           case "type" -> type = token == JsonToken.VALUE_STRING ? parser.getText() : null;
           case "stream" -> stream = token == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "record" -> record = parser.readValueAsTree();
-          case "schema" -> schema = parser.readValueAsTree();
-          case "key_properties" -> keyProperties = parser.readValueAsTree();
-          case "bookmark_properties" -> bookmarkProperties = parser.readValueAsTree();
+          case "record" -> record = readTree(parser);
+          case "schema" -> schema = readTree(parser);
+          case "key_properties" -> keyProperties = readTree(parser);
+          case "bookmark_properties" -> bookmarkProperties = readTree(parser);
           case "time_extracted" ->
               timeExtracted = token == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "version" -> version = parser.readValueAsTree();
-          case "value" -> value = parser.readValueAsTree();
-          case "encoding" -> encoding = parser.readValueAsTree();
-          case "manifest" -> manifest = parser.readValueAsTree();
+          case "version" -> version = readTree(parser);
+          case "value" -> value = readTree(parser);
+          case "encoding" -> encoding = readTree(parser);
+          case "manifest" -> manifest = readTree(parser);
           default -> parser.skipChildren();
         }
       }
@@ -247,7 +267,7 @@ public final class MessageReader implements Closeable {
         Instant extracted = null;
         if (timeExtracted != null) {
           try {
-            extracted = Timestamps.parse(timeExtracted);
+            extracted = times.parse(timeExtracted);
           } catch (RuntimeException e) {
             throw problem(lineNumber, "has a \"time_extracted\" that is not an RFC 3339 timestamp: "
                 + timeExtracted, bytes, offset, length, e);
@@ -288,6 +308,57 @@ public final class MessageReader implements Closeable {
             stream, encodingObject, stringList(manifest, "manifest", lineNumber, bytes, offset, length));
       }
       default -> throw new IllegalStateException(messageType.name());
+    }
+  }
+
+  /**
+   * Builds a tree from the parser's current token. Faster than the mapper's tree reader for small
+   * objects (no deserialization context per call); numbers stay exact: integers as int, long or
+   * BigInteger nodes, decimals as BigDecimal nodes with their scale.
+   */
+  static JsonNode readTree(JsonParser parser) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token == null) {
+      return null;
+    }
+    switch (token) {
+      case START_OBJECT: {
+        ObjectNode object = Json.NODES.objectNode();
+        String name;
+        while ((name = parser.nextFieldName()) != null) {
+          parser.nextToken();
+          object.set(name, readTree(parser));
+        }
+        return object;
+      }
+      case START_ARRAY: {
+        ArrayNode array = Json.NODES.arrayNode();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          array.add(readTree(parser));
+        }
+        return array;
+      }
+      case VALUE_STRING:
+        return Json.NODES.textNode(parser.getText());
+      case VALUE_NUMBER_INT:
+        switch (parser.getNumberType()) {
+          case INT:
+            return Json.NODES.numberNode(parser.getIntValue());
+          case LONG:
+            return Json.NODES.numberNode(parser.getLongValue());
+          default:
+            return Json.NODES.numberNode(parser.getBigIntegerValue());
+        }
+      case VALUE_NUMBER_FLOAT:
+        return Json.NODES.numberNode(parser.getDecimalValue());
+      case VALUE_TRUE:
+        return Json.NODES.booleanNode(true);
+      case VALUE_FALSE:
+        return Json.NODES.booleanNode(false);
+      case VALUE_NULL:
+        return Json.NODES.nullNode();
+      default:
+        throw new JsonParseException(parser, "Unexpected token " + token);
     }
   }
 

@@ -18,24 +18,32 @@ import java.util.Set;
  * Checks records against a stream's JSON Schema. The schema is compiled once; {@link #validate} is
  * then cheap and thread-safe.
  *
- * <p>Numbers are compared with decimal arithmetic, so {@code -4.8} is a multiple of {@code 0.1}.
+ * <p>Schemas made of the keywords Singer schemas use are checked by a compiled validator that
+ * allocates nothing for valid records; other schemas (with {@code $ref}, {@code patternProperties},
+ * ...) by networknt's complete validator. Numbers are compared with decimal arithmetic, so {@code
+ * -4.8} is a multiple of {@code 0.1}.
  * The JSON Schema draft is the one the schema declares in {@code $schema}, else draft 4 when it
- * uses draft-4 boolean {@code exclusiveMaximum}/{@code exclusiveMinimum}, else draft 7. The {@code
- * format} keyword is not asserted by the library; instead a top-level {@code date-time} string must
- * be a timestamp Singer tools write (RFC 3339, a space for the {@code T}, or no offset).
+ * uses draft-4 boolean {@code exclusiveMaximum}/{@code exclusiveMinimum}, else draft 7. {@code format}
+ * {@code date-time} accepts the timestamps Singer tools write (RFC 3339, a space for the {@code T},
+ * or no offset); the complete validator checks it on top-level properties only.
  */
 public final class RecordValidator {
 
+  private final CompiledSchema fast;
   private final JsonSchema schema;
   private final List<String> dateTimeProperties;
 
-  private RecordValidator(JsonSchema schema, List<String> dateTimeProperties) {
+  private RecordValidator(CompiledSchema fast, JsonSchema schema, List<String> dateTimeProperties) {
+    this.fast = fast;
     this.schema = schema;
     this.dateTimeProperties = dateTimeProperties;
   }
 
   /** Compiles a stream's schema. */
   public static RecordValidator compile(ObjectNode streamSchema) {
+    if (CompiledSchema.supports(streamSchema)) {
+      return new RecordValidator(CompiledSchema.compile(streamSchema), null, List.of());
+    }
     SpecVersion.VersionFlag version = versionOf(streamSchema);
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(version);
     SchemaValidatorsConfig config =
@@ -54,11 +62,14 @@ public final class RecordValidator {
         }
       }
     }
-    return new RecordValidator(compiled, List.copyOf(dateTimes));
+    return new RecordValidator(null, compiled, List.copyOf(dateTimes));
   }
 
   /** The problems of a record, each naming the property; empty when the record is valid. */
   public List<String> validate(JsonNode record) {
+    if (fast != null) {
+      return fast.valid(record) ? List.of() : fast.explain(record);
+    }
     Set<ValidationMessage> messages = schema.validate(record);
     List<String> problems = new ArrayList<>(messages.size());
     for (ValidationMessage message : messages) {
@@ -66,7 +77,7 @@ public final class RecordValidator {
     }
     for (String property : dateTimeProperties) {
       JsonNode value = record.get(property);
-      if (value != null && value.isTextual() && Timestamps.tryParse(value.textValue()).isEmpty()) {
+      if (value != null && value.isTextual() && !Timestamps.isTimestamp(value.textValue())) {
         problems.add("$." + property + ": \"" + abbreviate(value.textValue())
             + "\" is not a date-time (RFC 3339, e.g. 2024-01-31T12:00:00Z)");
       }

@@ -54,4 +54,42 @@ class RecordValidatorTest {
     assertEquals(1, problems.size());
     assertTrue(problems.get(0).contains("$.at"), problems.get(0));
   }
+
+  @Test
+  void nestedObjectsArraysAndCombinators() {
+    var validator = compile("""
+        {"type": "object", "required": ["id"], "additionalProperties": false,
+         "properties": {
+           "id": {"type": "integer", "minimum": 1},
+           "tags": {"type": "array", "items": {"type": "string", "maxLength": 3}},
+           "address": {"type": ["null", "object"], "properties": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}}},
+           "status": {"enum": ["paid", "open"]},
+           "when": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
+         }}
+        """);
+    assertEquals(List.of(), validator.validate(Json.parse(
+        "{\"id\": 2, \"tags\": [\"a\"], \"address\": {\"zip\": \"12345\"}, \"status\": \"paid\", \"when\": \"2024-02-29\"}")));
+    assertEquals(List.of(), validator.validate(Json.parse("{\"id\": 3.0}")), "3.0 is an integer");
+    List<String> problems = validator.validate(Json.parse(
+        "{\"tags\": [\"abcd\"], \"address\": {\"zip\": \"x\"}, \"status\": \"lost\", \"when\": \"2023-02-29\", \"extra\": 1}"));
+    String text = problems.toString();
+    assertTrue(text.contains("$: required property 'id' is missing"), text);
+    assertTrue(text.contains("$.tags[0]: may be at most 3 characters long"), text);
+    assertTrue(text.contains("$.address.zip: does not match the pattern"), text);
+    assertTrue(text.contains("$.status: does not have a value in the enumeration"), text);
+    assertTrue(text.contains("$.when: matches none of the anyOf schemas"), text);
+    assertTrue(text.contains("property 'extra' is not defined"), text);
+    assertFalse(validator.validate(Json.parse("{\"id\": 0}")).isEmpty(), "minimum");
+    assertFalse(validator.validate(Json.parse("{\"id\": 1.5}")).isEmpty(), "1.5 is not an integer");
+  }
+
+  @Test
+  void schemasWithOtherKeywordsUseTheCompleteValidator() {
+    var validator = compile("""
+        {"type": "object", "definitions": {"money": {"type": "number", "multipleOf": 0.01}},
+         "properties": {"amount": {"$ref": "#/definitions/money"}}}
+        """);
+    assertEquals(List.of(), validator.validate(Json.parse("{\"amount\": -4.80}")));
+    assertFalse(validator.validate(Json.parse("{\"amount\": \"x\"}")).isEmpty());
+  }
 }
