@@ -1,0 +1,102 @@
+package dev.tapline.tap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tapline.spec.Timestamps;
+import dev.tapline.spec.schema.PropertyType;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+
+/**
+ * Orders replication-key values by what the property's schema says they are: numbers exactly,
+ * timestamps and dates as instants (whatever their offset or precision), other text lexically.
+ * Values of different JSON types fall back to numbers before text.
+ */
+public final class ReplicationValues implements Comparator<JsonNode> {
+
+  private final boolean temporal;
+
+  private ReplicationValues(boolean temporal) {
+    this.temporal = temporal;
+  }
+
+  /** The order for a property with this JSON Schema (null: by the values' JSON types). */
+  public static ReplicationValues forSchema(JsonNode propertySchema) {
+    PropertyType.Kind kind =
+        propertySchema == null ? PropertyType.Kind.JSON : PropertyType.of(propertySchema).kind();
+    return new ReplicationValues(
+        kind == PropertyType.Kind.DATE_TIME || kind == PropertyType.Kind.DATE);
+  }
+
+  /**
+   * Compares two non-null values.
+   *
+   * @throws IllegalArgumentException when a temporal property holds text that is no timestamp
+   */
+  @Override
+  public int compare(JsonNode left, JsonNode right) {
+    if (left.isNumber() && right.isNumber()) {
+      if (left.isIntegralNumber() && right.isIntegralNumber()
+          && left.canConvertToLong() && right.canConvertToLong()) {
+        return Long.compare(left.longValue(), right.longValue());
+      }
+      return left.decimalValue().compareTo(right.decimalValue());
+    }
+    if (left.isNumber() != right.isNumber()) {
+      return left.isNumber() ? -1 : 1;
+    }
+    String a = left.asText();
+    String b = right.asText();
+    if (temporal) {
+      return compareTimestamps(a, b);
+    }
+    return a.compareTo(b);
+  }
+
+  private static int compareTimestamps(String a, String b) {
+    if (sameShape(a, b)) {
+      return a.compareTo(b);
+    }
+    return instant(a).compareTo(instant(b));
+  }
+
+  /**
+   * Two ISO-8601 texts of the same length with the same offset suffix order lexically as they order
+   * in time; checking that is far cheaper than parsing both.
+   */
+  private static boolean sameShape(String a, String b) {
+    int length = a.length();
+    if (length != b.length() || length < 10) {
+      return false;
+    }
+    if (a.charAt(4) != '-' || b.charAt(4) != '-' || a.charAt(7) != '-' || b.charAt(7) != '-') {
+      return false;
+    }
+    if (length == 10) {
+      return true;
+    }
+    if (a.charAt(10) != b.charAt(10)) {
+      return false;
+    }
+    int offset = offsetStart(a);
+    return offset == offsetStart(b) && a.regionMatches(offset, b, offset, length - offset);
+  }
+
+  private static int offsetStart(String text) {
+    for (int i = 11; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 'Z' || c == 'z' || c == '+' || c == '-') {
+        return i;
+      }
+    }
+    return text.length();
+  }
+
+  private static Instant instant(String text) {
+    try {
+      return Timestamps.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a timestamp", e);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package dev.tapline.tap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.spec.Catalog;
+import dev.tapline.spec.CatalogEntry;
+import dev.tapline.spec.ConfigurationException;
+import dev.tapline.spec.Json;
+import dev.tapline.spec.Log;
+import dev.tapline.spec.State;
+import dev.tapline.spec.TaplineException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** One sync run: every selected stream in turn, with its SCHEMA, RECORDs and STATEs. */
+final class Sync {
+
+  static final String REPLICATION_KEY = "replication_key";
+  static final String REPLICATION_KEY_VALUE = "replication_key_value";
+
+  private final Record settings;
+  private final SyncSettings syncSettings;
+  private final List<TapStream> streams;
+  private final Catalog catalog;
+  private final JsonNode startDate;
+  private final MessageOutput output;
+  private final boolean testRun;
+  private final Log log;
+  private final Instant startedAt = Instant.now();
+  private ObjectNode state;
+  private JsonNode lastWrittenState;
+  private boolean wroteSinceState;
+
+  Sync(Record settings, SyncSettings syncSettings, List<TapStream> streams, Catalog catalog,
+      JsonNode inputState, JsonNode startDate, MessageOutput output, boolean testRun, Log log) {
+    this.settings = settings;
+    this.syncSettings = syncSettings;
+    this.streams = streams;
+    this.catalog = catalog;
+    this.startDate = startDate;
+    this.output = output;
+    this.testRun = testRun;
+    this.log = log;
+    this.state = inputState instanceof ObjectNode object ? object.deepCopy() : State.empty();
+  }
+
+  void run() {
+    if (catalog != null) {
+      Set<String> known = streams.stream().map(s -> s.spec().name()).collect(Collectors.toSet());
+      for (CatalogEntry entry : catalog.streams()) {
+        if (!known.contains(entry.tapStreamId()) && !known.contains(entry.stream())) {
+          log.warn("The catalog names stream '" + entry.stream()
+              + "', which this tap does not have; it is ignored.");
+        }
+      }
+    }
+    for (TapStream stream : streams) {
+      syncStream(stream);
+    }
+    if (!testRun && (lastWrittenState == null || wroteSinceState)) {
+      writeState();
+    }
+  }
+
+  private void syncStream(TapStream stream) {
+    StreamSpec spec = stream.spec();
+    String name = spec.name();
+    CatalogEntry entry = Discovery.entry(spec);
+    if (catalog != null) {
+      Optional<CatalogEntry> chosen = catalog.find(name);
+      if (chosen.isEmpty() || !chosen.get().isSelected(false)) {
+        log.info("Stream '" + name + "' is not selected in the catalog; skipping it.");
+        return;
+      }
+      entry = chosen.get();
+    }
+    ReplicationMethod method = spec.replicationMethod();
+    String key = spec.replicationKey();
+    if (catalog != null && !spec.forcedReplicationMethod()) {
+      String chosenKey = entry.replicationKey();
+      if (chosenKey != null && !chosenKey.equals(key)) {
+        if (!spec.validReplicationKeys().contains(chosenKey)) {
+          throw new ConfigurationException("Catalog stream '" + name + "': replication-key '"
+              + chosenKey + "' is not a valid replication key; choose one of "
+              + spec.validReplicationKeys() + ".");
+        }
+        key = chosenKey;
+        method = ReplicationMethod.INCREMENTAL;
+      }
+      String chosenMethod = entry.replicationMethod();
+      if (chosenMethod != null) {
+        method = ReplicationMethod.parse(chosenMethod);
+        if (method == null) {
+          throw new ConfigurationException("Catalog stream '" + name + "': replication-method '"
+              + chosenMethod + "' is not one of " + Arrays.toString(ReplicationMethod.values()) + ".");
+        }
+      }
+    }
+    if (method == ReplicationMethod.FULL_TABLE) {
+      key = null;
+    } else if (key == null) {
+      throw new ConfigurationException("Stream '" + name + "' is to be read " + method
+          + " but has no replication key; set replication-key in the catalog"
+          + (spec.validReplicationKeys().isEmpty() ? "" : " to one of " + spec.validReplicationKeys())
+          + " or use FULL_TABLE.");
+    }
+    boolean sorted = spec.sorted() && key != null && key.equals(spec.replicationKey());
+
+    ObjectNode schema = spec.schema().deepCopy();
+    ObjectNode properties = schema.get("properties") instanceof ObjectNode p ? p : schema.putObject("properties");
+    Set<String> automatic = Discovery.automaticProperties(spec.keyProperties(), key);
+    List<String> selected = new ArrayList<>();
+    List<String> dropped = new ArrayList<>();
+    for (String property : Discovery.propertyNames(spec)) {
+      if (catalog == null || automatic.contains(property)
+          || entry.metadata().isPropertySelected(property)) {
+        selected.add(property);
+      } else {
+        dropped.add(property);
+      }
+    }
+    if (!dropped.isEmpty()) {
+      properties.remove(dropped);
+      if (schema.get("required") instanceof ArrayNode required) {
+        for (int i = required.size() - 1; i >= 0; i--) {
+          if (dropped.contains(required.get(i).asText())) {
+            required.remove(i);
+          }
+        }
+      }
+      log.info("Stream '" + name + "': properties not selected, left out: " + dropped);
+    }
+
+    JsonNode starting = null;
+    JsonNode prior = null;
+    if (key != null) {
+      Optional<ObjectNode> bookmark = State.bookmark(state, name);
+      if (bookmark.isPresent()) {
+        JsonNode bookmarkKey = bookmark.get().get(REPLICATION_KEY);
+        JsonNode value = bookmark.get().get(REPLICATION_KEY_VALUE);
+        if (bookmarkKey != null && !bookmarkKey.isNull() && !bookmarkKey.asText().equals(key)) {
+          log.warn("Stream '" + name + "': the bookmark in the state is on '" + bookmarkKey.asText()
+              + "', not on the replication key '" + key + "'; reading from the start.");
+        } else if (value != null && !value.isNull()) {
+          starting = value;
+          prior = value;
+        }
+      }
+      if (starting == null && startDate != null) {
+        starting = startDate;
+      }
+    }
+    StreamContext context = new StreamContext(settings, entry, selected, state, starting, key,
+        method, startedAt, testRun, Log.named(name));
+    JsonNode signpost = key == null || testRun ? null : stream.signpost(context);
+    BookmarkTracker tracker = key == null ? null : new BookmarkTracker(name, key,
+        ReplicationValues.forSchema(properties.get(key)), sorted, signpost, starting, prior);
+
+    log.info("Syncing stream '" + name + "' (" + method
+        + (key == null ? "" : " on " + key + (starting == null ? ", from the start" : " from " + starting))
+        + ").");
+    output.writeSchema(name, schema, spec.keyProperties(), key == null ? List.of() : List.of(key));
+    wroteSinceState = true;
+    long emitted = testRun
+        ? readOne(stream, context, name, tracker, key, dropped)
+        : readAll(stream, context, name, tracker, key, dropped, sorted);
+    log.info("Stream '" + name + "': " + emitted + " records.");
+    if (testRun) {
+      return;
+    }
+    updateBookmark(name, key, tracker);
+    if (!state.equals(lastWrittenState)) {
+      writeState();
+    }
+  }
+
+  private long readOne(TapStream stream, StreamContext context, String name,
+      BookmarkTracker tracker, String key, List<String> dropped) {
+    try (Stream<ObjectNode> records = stream.records(context)) {
+      Iterator<ObjectNode> iterator = records.iterator();
+      while (iterator.hasNext()) {
+        ObjectNode record = iterator.next();
+        if (tracker != null && !tracker.observe(record.get(key), 1)) {
+          continue;
+        }
+        if (!dropped.isEmpty()) {
+          record.remove(dropped);
+        }
+        output.writeRecord(name, record, Instant.now());
+        return 1;
+      }
+      return 0;
+    }
+  }
+
+  private long readAll(TapStream stream, StreamContext context, String name,
+      BookmarkTracker tracker, String key, List<String> dropped, boolean sorted) {
+    int stateInterval = syncSettings.stateIntervalRows();
+    long metricInterval = TimeUnit.SECONDS.toNanos(syncSettings.metricsIntervalSeconds());
+    long nextMetric = System.nanoTime() + metricInterval;
+    long produced = 0;
+    long emitted = 0;
+    long reported = 0;
+    int untilClock = 0;
+    Instant extracted = Instant.now();
+    try (Stream<ObjectNode> records = stream.records(context);
+        RecordPump pump = new RecordPump(name, records.iterator())) {
+      ObjectNode record;
+      while ((record = pump.next()) != null) {
+        produced++;
+        if (tracker != null && !tracker.observe(record.get(key), produced)) {
+          continue;
+        }
+        if (!dropped.isEmpty()) {
+          record.remove(dropped);
+        }
+        if (--untilClock < 0) {
+          untilClock = 1023;
+          extracted = Instant.now();
+          long now = System.nanoTime();
+          if (now - nextMetric >= 0) {
+            recordCount(name, emitted - reported);
+            reported = emitted;
+            nextMetric = now + metricInterval;
+          }
+        }
+        output.writeRecord(name, record, extracted);
+        emitted++;
+        if (sorted && emitted % stateInterval == 0) {
+          updateBookmark(name, key, tracker);
+          writeState();
+        }
+      }
+    }
+    recordCount(name, emitted - reported);
+    return emitted;
+  }
+
+  private void updateBookmark(String name, String key, BookmarkTracker tracker) {
+    if (tracker == null) {
+      return;
+    }
+    JsonNode value = tracker.bookmark();
+    if (value == null) {
+      return;
+    }
+    ObjectNode updated = State.withBookmarkValue(state, name, REPLICATION_KEY, Json.NODES.textNode(key));
+    state = State.withBookmarkValue(updated, name, REPLICATION_KEY_VALUE, value);
+  }
+
+  private void writeState() {
+    output.writeState(state);
+    lastWrittenState = state;
+    wroteSinceState = false;
+  }
+
+  private void recordCount(String stream, long count) {
+    ObjectNode metric = Json.object();
+    metric.put("type", "counter");
+    metric.put("metric", "record_count");
+    metric.put("value", count);
+    metric.putObject("tags").put("stream", stream);
+    log.metric(Json.write(metric));
+  }
+
+  /** A readable reason for a failure inside a stream, used by the tap's error line. */
+  static String describe(Throwable failure) {
+    if (failure instanceof TaplineException) {
+      return failure.getMessage();
+    }
+    String message = failure.getMessage();
+    return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

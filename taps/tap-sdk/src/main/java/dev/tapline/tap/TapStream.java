@@ -1,0 +1,45 @@
+package dev.tapline.tap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.stream.Stream;
+
+/**
+ * One stream of a tap. A tap makes its streams in {@link Tap#streams} from its settings; the SDK
+ * then asks each for its {@link #spec()} (for discovery and the SCHEMA message) and, when the stream
+ * is selected, for its {@link #records}.
+ *
+ * <p>The SDK writes the messages, keeps the bookmark, drops properties the catalog deselected, and
+ * drops records older than {@link StreamContext#startingValue()} (a stream may skip them sooner,
+ * at the source, which is faster).
+ */
+public interface TapStream {
+
+  /**
+   * What this stream is. Called once or more per run, on the main thread, before any record is
+   * read; keep it cheap or compute it once.
+   */
+  StreamSpec spec();
+
+  /**
+   * The records of one sync, read lazily. The SDK consumes the stream on one thread (which may be
+   * a thread of its own, not the caller of {@link Tap#execute}) and closes it when done, early
+   * included ({@code --test} reads one record), so put resources in {@link Stream#onClose}.
+   *
+   * <p>Each record is handed over: the stream does not touch it once returned. Numbers must be
+   * exact ({@code BigDecimal}, {@code long}, {@link DecimalTextNode}), never {@code double}.
+   *
+   * @param context the run's view of this stream: settings, catalog entry, starting value, logger
+   */
+  Stream<ObjectNode> records(StreamContext context);
+
+  /**
+   * The highest replication-key value the source had when the sync started, or null when the
+   * source cannot tell. The bookmark never moves past it, so rows changed during the sync are read
+   * again next time. Called once per sync, before {@link #records}. A stream of a live source
+   * bookmarked on a timestamp can return {@code context.syncStartedAtValue()}.
+   */
+  default JsonNode signpost(StreamContext context) {
+    return null;
+  }
+}
