@@ -68,6 +68,7 @@ final class StateFile {
     byte[] bytes = (Json.writePretty(state) + "\n").getBytes(StandardCharsets.UTF_8);
     Path temporary = Files.createTempFile(folder, "." + path.getFileName() + ".", ".tmp");
     try {
+      keepPermissions(temporary);
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
@@ -84,6 +85,13 @@ final class StateFile {
       Files.deleteIfExists(temporary);
     }
     syncFolder(folder);
+  }
+
+  /** A new file is private to its owner (a state may hold cursors); a replaced one keeps its mode. */
+  private void keepPermissions(Path temporary) throws IOException {
+    if (Files.exists(path) && Files.getFileStore(temporary).supportsFileAttributeView("posix")) {
+      Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(path));
+    }
   }
 
   /** Makes the rename itself durable. Not every platform can open a folder; there it is skipped. */
