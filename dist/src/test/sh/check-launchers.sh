@@ -1,0 +1,125 @@
+#!/bin/sh
+# Checks the launchers of a built distribution the way a user runs them.
+# usage: check-launchers.sh DISTRIBUTION_FOLDER WORK_FOLDER
+# Run by `mvn verify` in dist/ (skipped with -DskipTests). Exits non-zero on the first failure.
+set -u
+
+dist=$(cd "$1" && pwd -P) || exit 1
+work=$2
+rm -rf "$work"
+mkdir -p "$work"
+work=$(cd "$work" && pwd -P)
+
+failures=0
+check() {
+  # check DESCRIPTION CONDITION...: runs the condition, reports the result
+  description=$1
+  shift
+  if "$@"; then
+    echo "ok      $description"
+  else
+    echo "FAILED  $description"
+    echo "--- stdout of the last run:"; cat "$work/out"
+    echo "--- stderr of the last run:"; cat "$work/err"
+    failures=$((failures + 1))
+  fi
+}
+# Runs a command with stdout, stderr and exit code captured in $work/out, $work/err, $status.
+run() {
+  "$@" >"$work/out" 2>"$work/err"
+  status=$?
+}
+stdout_is() { [ "$(cat "$work/out")" = "$1" ]; }
+stdout_matches() { grep -Eq "$1" "$work/out" && [ "$(wc -l <"$work/out")" -eq "${2:-1}" ]; }
+stderr_contains() { grep -Fq -- "$1" "$work/err"; }
+status_is() { [ "$status" -eq "$1" ]; }
+
+for executable in tapline tap-csv target-jsonl target-csv; do
+  check "bin/$executable exists and is executable" test -x "$dist/bin/$executable"
+done
+
+# --version from another directory, through symbolic links (absolute, then relative, chained)
+mkdir -p "$work/path" "$work/links"
+ln -s "$dist/bin/tapline" "$work/links/tapline"
+ln -s ../links/tapline "$work/path/tapline"
+cd / || exit 1
+run "$work/path/tapline" --version
+check "tapline --version through two symbolic links from / prints 'tapline <version>' only" \
+  stdout_matches '^tapline [0-9A-Za-z.-]+$'
+check "tapline --version exits 0" status_is 0
+run env PATH="$work/path:$PATH" tapline --version
+check "tapline found on PATH through a symbolic link" stdout_matches '^tapline [0-9A-Za-z.-]+$'
+
+# arguments pass through unchanged: the path with spaces and a quote reaches the program whole
+run "$dist/bin/tap-csv" --config "$work/no such 'config' file.json"
+check "tap-csv with a missing config file exits 2" status_is 2
+check "nothing but Singer messages on stdout after a configuration error" stdout_is ""
+check "the error names the file, spaces and quotes intact" stderr_contains "no such 'config' file.json"
+check "the error line starts with ERROR" stderr_contains "ERROR"
+
+mkdir -p "$work/data with spaces"
+printf 'id,updated_at,name\n1,2024-01-01T00:00:00Z,Ada Lovelace\n2,2024-01-02T00:00:00Z,"Grace, Hopper"\n' \
+  >"$work/data with spaces/people.csv"
+printf '{"files":[{"entity":"people","path":"%s","keys":["id"],"replication_key":"updated_at"}]}\n' \
+  "$work/data with spaces/people.csv" >"$work/data with spaces/tap config.json"
+run "$dist/bin/tap-csv" --config "$work/data with spaces/tap config.json"
+check "tap-csv reads a config and data from a folder with spaces" status_is 0
+check "tap-csv writes a SCHEMA and two RECORD messages" \
+  test "$(grep -c '"type": *"RECORD"' "$work/out")" -eq 2 -a "$(grep -c '"type": *"SCHEMA"' "$work/out")" -eq 1
+
+# JAVA_OPTS: honoured, may choose another collector, and JVM warnings never reach stdout
+run env JAVA_OPTS="-XX:+UseParallelGC -Dtapline.check=yes" "$dist/bin/tapline" --version
+check "JAVA_OPTS may choose another garbage collector" stdout_matches '^tapline '
+run env JAVA_OPTS="-XX:+UseBiasedLocking" "$dist/bin/tapline" --version
+check "a JVM warning goes to stderr, not stdout" stdout_matches '^tapline '
+run env JAVA_OPTS="-Xmx1m" "$dist/bin/tapline" --version
+check "JAVA_OPTS reaches the JVM (an impossible heap fails)" test "$status" -ne 0
+
+# which Java: a clear error without one
+run env -u JAVA_HOME PATH=/nonexistent "$dist/bin/tapline" --version
+check "without java: exit 1" status_is 1
+check "without java: one ERROR line that says what to do" stderr_contains "ERROR tapline: no java found"
+run env JAVA_HOME="$work/no-java" "$dist/bin/tapline" --version
+check "JAVA_HOME without java: exit 1 and a clear error" \
+  test "$status" -eq 1 -a "$(grep -c "ERROR tapline: JAVA_HOME is '$work/no-java'" "$work/err")" -eq 1
+
+# a moved copy works, makes its own archive, and a stale archive is harmless
+mkdir -p "$work/moved here"
+cp -Rp "$dist" "$work/moved here/tapline"
+rm -rf "$work/moved here/tapline/lib/cds"
+run "$work/moved here/tapline/bin/tapline" --version
+check "a moved copy (path with a space) runs" stdout_matches '^tapline '
+check "the moved copy made its own class-data-sharing archive" \
+  test -n "$(find "$work/moved here/tapline/lib/cds" -name 'tapline-*.jsa' 2>/dev/null)"
+touch -t 200001010000 "$work/moved here/tapline/lib/"*.jar
+run "$work/moved here/tapline/bin/tapline" --version
+check "an archive the JVM refuses (jar dates changed) leaves stdout clean" stdout_matches '^tapline '
+check "... and the run still succeeds" status_is 0
+run env TAPLINE_CDS=off "$work/moved here/tapline/bin/tapline" --version
+check "TAPLINE_CDS=off runs without an archive" stdout_matches '^tapline '
+
+# exec: the launcher becomes the JVM, so a signal reaches it and ends it
+printf '{"destination_path":"%s"}\n' "$work/jsonl output" >"$work/target.json"
+mkfifo "$work/input"
+"$dist/bin/target-jsonl" --config "$work/target.json" <"$work/input" >"$work/out" 2>"$work/err" &
+target_pid=$!
+exec 3>"$work/input"
+sleep 2
+check "the launcher's process is the JVM itself, still running" \
+  test "$(ps -o comm= -p "$target_pid")" = java -a "$(ps -o stat= -p "$target_pid" | cut -c1)" != Z
+kill -TERM "$target_pid"
+waited=0
+while kill -0 "$target_pid" 2>/dev/null && [ "$waited" -lt 20 ]; do
+  sleep 0.5
+  waited=$((waited + 1))
+done
+check "SIGTERM ends the target within 10 seconds" test "$waited" -lt 20
+kill -KILL "$target_pid" 2>/dev/null
+wait "$target_pid"
+exec 3>&-
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures launcher check(s) failed"
+  exit 1
+fi
+echo "all launcher checks passed"
