@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class RecordPump implements AutoCloseable {
 
-  private static final int BATCH_SIZE = 1024;
+  private static final int BATCH_SIZE = 512;
   private static final ObjectNode[] END = new ObjectNode[0];
 
-  private final BlockingQueue<ObjectNode[]> queue = new ArrayBlockingQueue<>(16);
+  private final BlockingQueue<ObjectNode[]> queue = new ArrayBlockingQueue<>(8);
   private final Thread thread;
   private volatile boolean stopped;
   private volatile Throwable failure;

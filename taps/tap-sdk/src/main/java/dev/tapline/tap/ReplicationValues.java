@@ -28,6 +28,11 @@ public final class ReplicationValues implements Comparator<JsonNode> {
         kind == PropertyType.Kind.DATE_TIME || kind == PropertyType.Kind.DATE);
   }
 
+  /** Whether values are compared as points in time (the property is a date or date-time). */
+  public boolean isTemporal() {
+    return temporal;
+  }
+
   /**
    * Compares two non-null values.
    *

@@ -156,7 +156,12 @@ final class Sync {
         }
       }
       if (starting == null && startDate != null) {
-        starting = startDate;
+        if (ReplicationValues.forSchema(properties.get(key)).isTemporal()) {
+          starting = startDate;
+        } else {
+          log.warn("Stream '" + name + "': start_date is ignored because the replication key '"
+              + key + "' is not a date or timestamp.");
+        }
       }
     }
     StreamContext context = new StreamContext(settings, entry, selected, state, starting, key,
