@@ -133,8 +133,9 @@ final class CsvParser implements Closeable {
         while (true) {
           if (i >= end) {
             if (last) {
-              throw new TaplineException(source + " line " + (line + lines)
-                  + ": a quoted field is not closed before the end of the file. Check the quotes.");
+              throw new TaplineException(source + " line " + line
+                  + ": a row has a quoted field that is not closed before the end of the file."
+                  + " Check the quotes.");
             }
             return -1;
           }
