@@ -1,0 +1,115 @@
+package dev.tapline.target;
+
+import dev.tapline.spec.Log;
+import dev.tapline.spec.Message;
+import dev.tapline.spec.MessageReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads and parses messages on its own thread and hands them to the loading thread in chunks, so
+ * parsing overlaps validation and loading. A chunk is handed over when it is full and whenever the
+ * input has nothing more to read right now, so a slow tap's messages (and its STATE lines) are
+ * never held back. At most {@link #QUEUED_CHUNKS} chunks wait, which bounds memory.
+ */
+final class MessagePump {
+
+  static final int CHUNK_SIZE = 512;
+  static final int QUEUED_CHUNKS = 8;
+
+  /** Messages in input order, with the line number and size in bytes of each. */
+  static final class Chunk {
+    final Message[] messages = new Message[CHUNK_SIZE];
+    final long[] lineNumbers = new long[CHUNK_SIZE];
+    final int[] sizes = new int[CHUNK_SIZE];
+    int count;
+    /** Set on the last chunk when reading failed after its messages. */
+    RuntimeException failure;
+    /** Set on the last chunk. */
+    boolean end;
+  }
+
+  private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+  private final MessageReader reader;
+  private final Thread thread;
+  private volatile boolean stopped;
+  private Chunk current = new Chunk();
+
+  MessagePump(InputStream input, Log log) {
+    this.reader = new MessageReader(new HandOverBeforeBlocking(input), warning -> log.warn(warning));
+    this.thread = new Thread(this::run, "tapline-reader");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** The next chunk, or null when none arrived within the timeout. */
+  Chunk poll(long timeoutMillis) throws InterruptedException {
+    return queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Makes the reading thread stop at its next hand-over; it may stay blocked in a read. */
+  void stop() {
+    stopped = true;
+    queue.clear();
+  }
+
+  private void run() {
+    try {
+      Message message;
+      while (!stopped && (message = reader.next()) != null) {
+        Chunk chunk = current;
+        chunk.messages[chunk.count] = message;
+        chunk.lineNumbers[chunk.count] = reader.lineNumber();
+        chunk.sizes[chunk.count] = reader.lastLineLength();
+        if (++chunk.count == CHUNK_SIZE) {
+          handOver();
+        }
+      }
+      current.end = true;
+    } catch (RuntimeException e) {
+      current.failure = e;
+      current.end = true;
+    }
+    try {
+      queue.put(current);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void handOver() {
+    if (current.count == 0 || stopped) {
+      return;
+    }
+    try {
+      queue.put(current);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    }
+    current = new Chunk();
+  }
+
+  /** Hands the messages read so far over before a read that would wait for the tap. */
+  private final class HandOverBeforeBlocking extends FilterInputStream {
+
+    HandOverBeforeBlocking(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (current.count > 0 && in.available() == 0) {
+        handOver();
+      }
+      return in.read(buffer, offset, length);
+    }
+  }
+}
