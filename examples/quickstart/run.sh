@@ -62,7 +62,7 @@ echo "== Summary"
 echo "run 1 loaded $first_run rows"
 case $first_run$after_second_run in
   *'?'*) echo "run 2: see the destination" ;;
-  *) echo "run 2 loaded $((after_second_run - first_run)) rows (the new and changed orders)" ;;
+  *) echo "run 2 loaded $((after_second_run - first_run)) rows: the orders updated at or after the bookmark of run 1" ;;
 esac
 echo "state after run 1: $(cat state-after-run-1.json)"
 echo "state after run 2: $(cat state.json)"

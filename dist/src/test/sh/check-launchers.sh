@@ -98,6 +98,39 @@ check "... and the run still succeeds" status_is 0
 run env TAPLINE_CDS=off "$work/moved here/tapline/bin/tapline" --version
 check "TAPLINE_CDS=off runs without an archive" stdout_matches '^tapline '
 
+# the archive goes to the user's cache when lib/cds cannot be a folder, and is optional
+rm -rf "$work/moved here/tapline/lib/cds"
+: >"$work/moved here/tapline/lib/cds"
+run env XDG_CACHE_HOME="$work/cache" "$work/moved here/tapline/bin/tapline" --version
+check "with lib/cds unusable the archive goes to \$XDG_CACHE_HOME/tapline/cds" \
+  test -n "$(find "$work/cache/tapline/cds" -name 'tapline-*.jsa' 2>/dev/null)"
+check "... and stdout stays clean" stdout_matches '^tapline '
+run env TAPLINE_CDS_DIR=/proc/no-such-folder "$work/moved here/tapline/bin/tapline" --version
+check "without any writable folder for the archive it still runs" stdout_matches '^tapline '
+rm -f "$work/moved here/tapline/lib/cds"
+
+# concurrent first runs: each succeeds, one archive remains, no temporary file is left behind
+for i in 1 2 3; do
+  "$work/moved here/tapline/bin/tap-csv" --version >"$work/concurrent.$i" 2>&1 &
+done
+wait
+for i in 1 2 3; do
+  check "concurrent first run $i prints the version only" \
+    test "$(grep -c '^tap-csv ' "$work/concurrent.$i")" -eq 1 -a "$(wc -l <"$work/concurrent.$i")" -eq 1
+done
+check "concurrent first runs leave one archive and no temporary files" \
+  test "$(find "$work/moved here/tapline/lib/cds" -name 'tap-csv-*' | wc -l)" -eq 1
+
+# tapline run joins two launchers and keeps the state
+printf '{"destination_path":"%s"}\n' "$work/pipeline output" >"$work/pipeline-target.json"
+run "$dist/bin/tapline" run "$dist/bin/tap-csv" "$dist/bin/target-jsonl" \
+  --tap-config "$work/data with spaces/tap config.json" --target-config "$work/pipeline-target.json" \
+  --state-file "$work/data with spaces/state.json"
+check "tapline run tap-csv target-jsonl exits 0" status_is 0
+check "... loads both rows" test "$(cat "$work/pipeline output"/*.jsonl 2>/dev/null | wc -l)" -eq 2
+check "... and writes the bookmark to the state file" \
+  grep -q '2024-01-02T00:00:00' "$work/data with spaces/state.json"
+
 # exec: the launcher becomes the JVM, so a signal reaches it and ends it
 printf '{"destination_path":"%s"}\n' "$work/jsonl output" >"$work/target.json"
 mkfifo "$work/input"
