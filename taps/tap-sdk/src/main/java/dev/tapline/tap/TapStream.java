@@ -2,6 +2,7 @@ package dev.tapline.tap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -41,5 +42,23 @@ public interface TapStream {
    */
   default JsonNode signpost(StreamContext context) {
     return null;
+  }
+
+  /**
+   * A stream made of a spec and a function giving its records, for streams that need nothing else
+   * (no signpost).
+   */
+  static TapStream of(StreamSpec spec, Function<StreamContext, Stream<ObjectNode>> records) {
+    return new TapStream() {
+      @Override
+      public StreamSpec spec() {
+        return spec;
+      }
+
+      @Override
+      public Stream<ObjectNode> records(StreamContext context) {
+        return records.apply(context);
+      }
+    };
   }
 }
