@@ -1,0 +1,421 @@
+package dev.tapline.target.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.spec.Log;
+import dev.tapline.spec.RecordMessage;
+import dev.tapline.spec.TaplineException;
+import dev.tapline.spec.Timestamps;
+import dev.tapline.spec.schema.PropertyType;
+import dev.tapline.target.Sink;
+import dev.tapline.target.SinkContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads one stream into one table of a SQL database, a batch per transaction: records go into a
+ * staging table as they arrive (through the dialect's bulk loader), and {@link #commit()} moves
+ * the batch into the final table with one statement (two for the portable upsert) and commits.
+ * Nothing of a batch is visible before that commit, so the SDK's state rule holds.
+ *
+ * <p>When made, the sink creates the schema and table, or evolves the table: new properties add
+ * columns, a type that widens without loss widens, any other change follows {@link
+ * SchemaChangePolicy}; columns are never dropped. It owns its connection.
+ */
+public class JdbcSink implements Sink {
+
+  static final String TABLE_VERSION = "_sdc_table_version";
+  static final String DELETED_AT = "_sdc_deleted_at";
+
+  private static final Log LOG = Log.of(JdbcSink.class);
+  private static final DateTimeFormatter VERSION_SUFFIX =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+
+  private final String stream;
+  private final SqlDialect dialect;
+  private final Connection connection;
+  private final LoadSettings settings;
+  private final SqlNames names;
+  private final TableName table;
+  private final TableName staging;
+  private final List<String> keyProperties;
+  private final List<String> keyColumns;
+  private final LoadMethod loadMethod;
+  private final Set<TableName> overwrittenThisRun;
+  private final AutoCloseable release;
+  private final List<Column> columns = new ArrayList<>();
+  private Map<String, ColumnType> tableColumns;
+
+  private boolean started;
+  private boolean fillsVersion;
+  private boolean addedDeletedAt;
+  private RecordValues values;
+  private StagingWriter writer;
+  private long rowNumber;
+
+  /**
+   * Prepares the table (creating or evolving it, committed at once).
+   *
+   * @param context the stream and its schema as records arrive (flattened, with metadata)
+   * @param dialect the database's dialect
+   * @param connection a connection for this sink alone, with auto-commit off
+   * @param settings the loading settings
+   * @param overwrittenThisRun tables already emptied by this run (shared by the run's sinks), for
+   *     {@code overwrite}
+   * @param release closes or returns the connection; called once by {@link #close()}
+   */
+  public JdbcSink(
+      SinkContext<?> context, SqlDialect dialect, Connection connection, LoadSettings settings,
+      Set<TableName> overwrittenThisRun, AutoCloseable release) {
+    this.stream = context.stream();
+    this.dialect = dialect;
+    this.connection = connection;
+    this.settings = settings;
+    this.overwrittenThisRun = overwrittenThisRun;
+    this.release = release;
+    this.names = new SqlNames(dialect.maxIdentifierLength());
+    this.table = names.table(stream, settings.defaultTargetSchema(), settings.schemaMapping(), dialect.defaultSchema());
+    this.staging = dialect.stagingTable(table);
+
+    ObjectNode properties = context.properties();
+    List<String> propertyNames = new ArrayList<>();
+    properties.fieldNames().forEachRemaining(propertyNames::add);
+    Map<String, String> columnNames = names.columns(stream, propertyNames);
+    for (String property : propertyNames) {
+      PropertyType type = PropertyType.of(properties.get(property));
+      if (type.union()) {
+        LOG.warn("Stream '" + stream + "': property '" + property
+            + "' has several types (or none) in its schema; it is stored as JSON");
+      }
+      columns.add(new Column(property, columnNames.get(property), dialect.columnType(ColumnType.of(type))));
+    }
+    this.keyProperties = List.copyOf(context.keyProperties());
+    List<String> keys = new ArrayList<>();
+    for (String key : keyProperties) {
+      String column = columnNames.get(key);
+      if (column == null) {
+        throw new TaplineException("Stream '" + stream + "': key property '" + key
+            + "' is not among the schema's properties " + propertyNames + ". Fix the tap's key_properties.");
+      }
+      keys.add(column);
+    }
+    this.keyColumns = List.copyOf(keys);
+    LoadMethod method = settings.loadMethod();
+    if (method == null) {
+      method = keyColumns.isEmpty() ? LoadMethod.APPEND_ONLY : LoadMethod.UPSERT;
+    } else if (method == LoadMethod.UPSERT && keyColumns.isEmpty()) {
+      LOG.warn("Stream '" + stream + "' has no key properties: its records are appended instead of upserted");
+      method = LoadMethod.APPEND_ONLY;
+    }
+    this.loadMethod = method;
+    try {
+      prepareTable();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      closeQuietly();
+      throw new JdbcLoadException("Stream '" + stream + "': could not prepare table " + table, e);
+    } catch (RuntimeException e) {
+      rollbackQuietly();
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  /** The table this sink loads. */
+  public TableName table() {
+    return table;
+  }
+
+  /** The columns staged from each record, in order. */
+  public List<Column> columns() {
+    return List.copyOf(columns);
+  }
+
+  private void prepareTable() throws SQLException {
+    execute(dialect.createSchema(table.schema()));
+    tableColumns = dialect.existingColumns(connection, table);
+    if (tableColumns.isEmpty()) {
+      execute(dialect.createTable(table, columns, loadMethod == LoadMethod.UPSERT ? keyColumns : List.of()));
+      LOG.info("Created table " + table + " for stream '" + stream + "'");
+      tableColumns = dialect.existingColumns(connection, table);
+    } else {
+      evolve();
+      if (loadMethod == LoadMethod.UPSERT) {
+        List<String> current = dialect.keyColumns(connection, table);
+        if (!current.isEmpty() && !current.equals(keyColumns)) {
+          LOG.info("Stream '" + stream + "': the key of table " + table + " changes from " + current + " to " + keyColumns);
+          for (String statement : dialect.changeKey(table, current, keyColumns)) {
+            execute(statement);
+          }
+        } else if (current.isEmpty()) {
+          for (String statement : dialect.changeKey(table, current, keyColumns)) {
+            execute(statement);
+          }
+        }
+      }
+    }
+    connection.commit();
+  }
+
+  private void evolve() throws SQLException {
+    for (int i = 0; i < columns.size(); i++) {
+      Column column = columns.get(i);
+      ColumnType existing = tableColumns.get(column.name());
+      ColumnType wanted = column.type();
+      if (existing == null) {
+        execute(dialect.addColumn(table, column));
+        LOG.info("Stream '" + stream + "': added column " + column.name() + " " + wanted + " to " + table);
+      } else if (existing.kind() == ColumnType.Kind.OTHER || wanted.fitsIn(existing)) {
+        columns.set(i, column.withType(existing));
+      } else if (existing.fitsIn(wanted)) {
+        execute(dialect.alterColumnType(table, column.name(), wanted));
+        LOG.info("Stream '" + stream + "': widened column " + column.name() + " of " + table + " from "
+            + existing + " to " + wanted);
+      } else if (settings.schemaChangePolicy() == SchemaChangePolicy.VERSION) {
+        String renamed = names.safe(column.name() + "__" + VERSION_SUFFIX.format(Instant.now()));
+        execute(dialect.renameColumn(table, column.name(), renamed));
+        execute(dialect.addColumn(table, column));
+        LOG.warn("Stream '" + stream + "': column " + column.name() + " of " + table + " changes from " + existing
+            + " to " + wanted + ": the old column is kept as " + renamed + " and a new one was added");
+      } else {
+        throw new TaplineException("Stream '" + stream + "': column " + column.name() + " of table " + table
+            + " is " + existing + " but the new schema of property '" + column.property() + "' needs " + wanted
+            + ", which the old type cannot hold. Set schema_change_policy to version to keep the old column"
+            + " under a new name and add a new one, or change the table yourself.");
+      }
+    }
+    tableColumns = dialect.existingColumns(connection, table);
+  }
+
+  @Override
+  public void write(ObjectNode record, RecordMessage message) {
+    if (writer == null) {
+      begin(message);
+    }
+    for (int i = 0; i < keyProperties.size(); i++) {
+      JsonNode key = record.get(keyProperties.get(i));
+      if (key == null || key.isNull()) {
+        throw new TaplineException("Stream '" + stream + "': a record has no value for key property '"
+            + keyProperties.get(i) + "' (key properties " + keyProperties + "). Every record must carry its"
+            + " key; fix the tap or remove the property from key_properties.");
+      }
+    }
+    if (fillsVersion) {
+      Long version = message.version();
+      if (version == null) {
+        record.putNull(TABLE_VERSION);
+      } else {
+        record.put(TABLE_VERSION, version.longValue());
+      }
+      if (addedDeletedAt) {
+        normaliseDeletedAt(record);
+      }
+    }
+    writer.write(record, ++rowNumber);
+  }
+
+  /**
+   * A {@code _sdc_deleted_at} the schema does not declare was never validated: any value marks
+   * the record deleted, and one that is not a timestamp becomes the time it was received.
+   */
+  private static void normaliseDeletedAt(ObjectNode record) {
+    JsonNode deleted = record.get(DELETED_AT);
+    if (deleted == null || deleted.isNull()) {
+      return;
+    }
+    String text = deleted.asText();
+    if (Timestamps.tryParse(text).isEmpty() || !RecordValues.yearInRange(text)) {
+      record.put(DELETED_AT, Timestamps.format(Instant.now()));
+    }
+  }
+
+  private void begin(RecordMessage first) {
+    try {
+      if (!started) {
+        started = true;
+        boolean declared = columns.stream().anyMatch(c -> c.name().equals(TABLE_VERSION));
+        if (!declared && (first.version() != null || tableColumns.containsKey(TABLE_VERSION))) {
+          ensureVersionColumns();
+          fillsVersion = true;
+          columns.add(new Column(TABLE_VERSION, TABLE_VERSION, ColumnType.BIGINT));
+          if (columns.stream().noneMatch(c -> c.name().equals(DELETED_AT))) {
+            columns.add(new Column(DELETED_AT, DELETED_AT, tableColumns.get(DELETED_AT)));
+            addedDeletedAt = true;
+          }
+        }
+        values = new RecordValues(stream, columns, settings.invalidDatePolicy());
+      }
+      for (String statement : dialect.createStagingTable(staging, columns)) {
+        execute(statement);
+      }
+      writer = dialect.stagingWriter(connection, staging, values);
+    } catch (SQLException e) {
+      throw new JdbcLoadException("Stream '" + stream + "': could not start a batch for table " + table, e);
+    }
+  }
+
+  /** Adds {@code _sdc_table_version} and {@code _sdc_deleted_at} when missing, committed at once. */
+  private void ensureVersionColumns() throws SQLException {
+    boolean changed = false;
+    if (!tableColumns.containsKey(TABLE_VERSION)) {
+      execute(dialect.addColumn(table, new Column(TABLE_VERSION, TABLE_VERSION, ColumnType.BIGINT)));
+      changed = true;
+    }
+    if (!tableColumns.containsKey(DELETED_AT)) {
+      execute(dialect.addColumn(table, new Column(DELETED_AT, DELETED_AT, ColumnType.TIMESTAMP_TZ)));
+      changed = true;
+    }
+    if (changed) {
+      connection.commit();
+      tableColumns = dialect.existingColumns(connection, table);
+    }
+  }
+
+  @Override
+  public void commit() {
+    if (writer == null) {
+      return;
+    }
+    try {
+      StagingWriter finishing = writer;
+      writer = null;
+      finishing.finish();
+      for (int i = 0; i < columns.size(); i++) {
+        Column column = columns.get(i);
+        if (values.needsNumeric(i) && column.type().kind() == ColumnType.Kind.BIGINT) {
+          ColumnType numeric = dialect.columnType(ColumnType.NUMERIC);
+          execute(dialect.alterColumnType(table, column.name(), numeric));
+          columns.set(i, column.withType(numeric));
+          LOG.info("Stream '" + stream + "': column " + column.name() + " of " + table
+              + " received an integer beyond 64 bits and was widened to " + numeric);
+        }
+      }
+      if (loadMethod == LoadMethod.OVERWRITE && overwrittenThisRun.add(table)) {
+        execute(dialect.deleteAll(table));
+      }
+      List<String> statements = loadMethod == LoadMethod.UPSERT
+          ? dialect.upsertFromStaging(table, staging, columns, keyColumns)
+          : dialect.insertFromStaging(table, staging, columns);
+      for (String statement : statements) {
+        execute(statement);
+      }
+      if (settings.hardDelete() && tableColumns.containsKey(DELETED_AT)) {
+        execute("DELETE FROM " + table.sql(dialect) + " WHERE " + dialect.quote(DELETED_AT) + " IS NOT NULL");
+      }
+      for (String statement : dialect.dropStagingTable(staging)) {
+        execute(statement);
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw new JdbcLoadException("Stream '" + stream + "': could not load a batch of " + rowNumber
+          + " records into table " + table, e);
+    } finally {
+      rowNumber = 0;
+    }
+    if (values.strippedNulCharacters() > 0) {
+      LOG.warn("Stream '" + stream + "': removed " + values.strippedNulCharacters()
+          + " NUL characters from text values, which the database cannot store");
+    }
+    if (values.replacedDates() > 0) {
+      LOG.warn("Stream '" + stream + "': " + values.replacedDates() + " dates out of the database's range were loaded as "
+          + (settings.invalidDatePolicy() == InvalidDatePolicy.NULL ? "NULL" : "the maximum date"));
+    }
+    values.reset();
+  }
+
+  @Override
+  public void activateVersion(long version) {
+    try {
+      if (tableColumns == null || !tableColumns.containsKey(TABLE_VERSION) || !tableColumns.containsKey(DELETED_AT)) {
+        ensureVersionColumns();
+      }
+      String older = "(" + dialect.quote(TABLE_VERSION) + " IS NULL OR " + dialect.quote(TABLE_VERSION) + " < ?)";
+      int affected;
+      if (settings.hardDelete()) {
+        try (PreparedStatement delete = connection.prepareStatement(
+            "DELETE FROM " + table.sql(dialect) + " WHERE " + older)) {
+          delete.setLong(1, version);
+          affected = delete.executeUpdate();
+        }
+      } else {
+        try (PreparedStatement update = connection.prepareStatement(
+            "UPDATE " + table.sql(dialect) + " SET " + dialect.quote(DELETED_AT) + " = ? WHERE "
+                + dialect.quote(DELETED_AT) + " IS NULL AND " + older)) {
+          update.setTimestamp(1, Timestamp.from(Instant.now()));
+          update.setLong(2, version);
+          affected = update.executeUpdate();
+        }
+      }
+      connection.commit();
+      if (affected > 0) {
+        LOG.info("Stream '" + stream + "': version " + version + " activated; " + affected + " rows of older versions "
+            + (settings.hardDelete() ? "deleted" : "marked in " + DELETED_AT));
+      }
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw new JdbcLoadException("Stream '" + stream + "': could not activate version " + version + " of table " + table, e);
+    }
+  }
+
+  @Override
+  public void abort() {
+    if (writer != null) {
+      writer.cancel();
+      writer = null;
+    }
+    rollbackQuietly();
+  }
+
+  @Override
+  public void close() {
+    if (writer != null) {
+      abort();
+    }
+    closeQuietly();
+  }
+
+  private void execute(String sql) throws SQLException {
+    if (LOG.isEnabled(Log.Level.DEBUG)) {
+      LOG.debug(sql);
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("rollback failed: " + e.getMessage());
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      release.close();
+    } catch (Exception e) {
+      LOG.warn("Could not close the connection of stream '" + stream + "': " + e.getMessage());
+    }
+  }
+
+  /** For tests: the properties in schema order. */
+  static List<String> fieldNames(ObjectNode object) {
+    List<String> names = new ArrayList<>();
+    Iterator<String> iterator = object.fieldNames();
+    iterator.forEachRemaining(names::add);
+    return names;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.tapline.target.postgres;
+
+import java.util.Arrays;
+
+/**
+ * Encodes rows in PostgreSQL's COPY text format, UTF-8, into a growing byte buffer: tab between
+ * fields, newline after a row, {@code \N} for NULL, and backslash, tab, newline and carriage
+ * return escaped.
+ */
+final class CopyTextEncoder {
+
+  private byte[] buffer;
+  private int size;
+
+  CopyTextEncoder(int capacity) {
+    buffer = new byte[capacity];
+  }
+
+  byte[] buffer() {
+    return buffer;
+  }
+
+  int size() {
+    return size;
+  }
+
+  void clear() {
+    size = 0;
+  }
+
+  void separator() {
+    ensure(1);
+    buffer[size++] = '\t';
+  }
+
+  void endRow() {
+    ensure(1);
+    buffer[size++] = '\n';
+  }
+
+  void appendLong(long value) {
+    appendAscii(Long.toString(value));
+  }
+
+  /** Appends a field; null is SQL NULL. */
+  void appendValue(String value) {
+    if (value == null) {
+      ensure(2);
+      buffer[size++] = '\\';
+      buffer[size++] = 'N';
+      return;
+    }
+    int length = value.length();
+    ensure(length * 3 + 8);
+    byte[] out = buffer;
+    int at = size;
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(i);
+      if (c < 0x80) {
+        switch (c) {
+          case '\\':
+            out[at++] = '\\';
+            out[at++] = '\\';
+            break;
+          case '\t':
+            out[at++] = '\\';
+            out[at++] = 't';
+            break;
+          case '\n':
+            out[at++] = '\\';
+            out[at++] = 'n';
+            break;
+          case '\r':
+            out[at++] = '\\';
+            out[at++] = 'r';
+            break;
+          default:
+            out[at++] = (byte) c;
+        }
+      } else if (c < 0x800) {
+        out[at++] = (byte) (0xC0 | (c >> 6));
+        out[at++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+        int code = Character.toCodePoint(c, value.charAt(++i));
+        out[at++] = (byte) (0xF0 | (code >> 18));
+        out[at++] = (byte) (0x80 | ((code >> 12) & 0x3F));
+        out[at++] = (byte) (0x80 | ((code >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (code & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        out[at++] = (byte) '?';
+      } else {
+        out[at++] = (byte) (0xE0 | (c >> 12));
+        out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    size = at;
+  }
+
+  private void appendAscii(String text) {
+    ensure(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      buffer[size++] = (byte) text.charAt(i);
+    }
+  }
+
+  private void ensure(int extra) {
+    if (size + extra > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + extra));
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.tapline.target.postgres;
+
+import dev.tapline.spec.config.Setting;
+import dev.tapline.target.Target;
+import dev.tapline.target.jdbc.InvalidDatePolicy;
+import dev.tapline.target.jdbc.JdbcTarget;
+import dev.tapline.target.jdbc.LoadMethod;
+import dev.tapline.target.jdbc.LoadSettings;
+import dev.tapline.target.jdbc.SchemaChangePolicy;
+import dev.tapline.target.jdbc.SqlDialect;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * {@code target-postgres}: loads Singer streams into PostgreSQL, one table per stream, each batch
+ * streamed with {@code COPY} into a staging table and merged in one transaction.
+ */
+public final class PostgresTarget extends JdbcTarget<PostgresTarget.Settings> {
+
+  private static final SqlDialect DIALECT = new PostgresDialect();
+
+  /** The settings of target-postgres; names follow the Python targets. */
+  public record Settings(
+      @Setting(description = "Database host", defaultValue = "localhost") String host,
+      @Setting(description = "Database port", defaultValue = "5432") int port,
+      @Setting(description = "Database user", aliases = {"username"}) String user,
+      @Setting(description = "Password", secret = true, required = false) String password,
+      @Setting(description = "Database name", aliases = {"database"}) String dbname,
+      @Setting(description = "libpq-style SSL mode: disable, allow, prefer, require, verify-ca, verify-full",
+          defaultValue = "prefer", aliases = {"sslmode"}) String sslMode,
+      @Setting(description = "Schema the streams land in; a stream named source-table otherwise uses its source schema",
+          required = false) String defaultTargetSchema,
+      @Setting(description = "Source schema (the part of a stream name before '-') to target schema",
+          required = false) Map<String, String> schemaMapping,
+      @Setting(description = "append-only, upsert or overwrite; default upsert for streams with key properties, else append-only",
+          required = false) LoadMethod loadMethod,
+      @Setting(description = "Delete rows of older table versions and records with _sdc_deleted_at instead of marking them",
+          defaultValue = "false") boolean hardDelete,
+      @Setting(description = "fail or version: what happens when a column's type changes in a way that cannot widen",
+          defaultValue = "fail") SchemaChangePolicy schemaChangePolicy,
+      @Setting(description = "error, null or max: what happens to dates PostgreSQL cannot hold",
+          defaultValue = "error") InvalidDatePolicy invalidDatePolicy)
+      implements LoadSettings.Source {
+
+    @Override
+    public LoadSettings loadSettings() {
+      return new LoadSettings(defaultTargetSchema, schemaMapping, loadMethod, hardDelete, schemaChangePolicy,
+          invalidDatePolicy);
+    }
+
+    @Override
+    public String toString() {
+      return "Settings[" + user + "@" + host + ":" + port + "/" + dbname + "]";
+    }
+  }
+
+  public PostgresTarget() {
+    super("target-postgres", Settings.class);
+  }
+
+  @Override
+  protected String description() {
+    return "Loads Singer streams into PostgreSQL tables with COPY, upserting on key properties.";
+  }
+
+  @Override
+  protected SqlDialect dialect(Settings settings) {
+    return DIALECT;
+  }
+
+  @Override
+  protected Connection connect(Settings settings) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", settings.user());
+    if (settings.password() != null) {
+      properties.setProperty("password", settings.password());
+    }
+    properties.setProperty("sslmode", settings.sslMode());
+    properties.setProperty("ApplicationName", "tapline target-postgres");
+    properties.setProperty("reWriteBatchedInserts", "true");
+    String url = "jdbc:postgresql://" + settings.host() + ":" + settings.port() + "/" + settings.dbname();
+    return DriverManager.getConnection(url, properties);
+  }
+
+  @Override
+  protected String destination(Settings settings) {
+    return "PostgreSQL database " + settings.dbname() + " at " + settings.host() + ":" + settings.port()
+        + " as " + settings.user();
+  }
+
+  public static void main(String[] args) {
+    Target.main(new PostgresTarget(), args);
+  }
+}
