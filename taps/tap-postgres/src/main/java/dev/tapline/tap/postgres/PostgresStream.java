@@ -1,0 +1,108 @@
+package dev.tapline.tap.postgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.spec.Json;
+import dev.tapline.tap.ReplicationMethod;
+import dev.tapline.tap.StreamContext;
+import dev.tapline.tap.jdbc.JdbcStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.stream.Stream;
+
+/** One table or view of the source database. */
+final class PostgresStream extends JdbcStream {
+
+  /** The log position of a change (the commit's), in every LOG_BASED record. */
+  static final String LSN = "_sdc_lsn";
+  /** When a row was deleted, in LOG_BASED records of deletes. */
+  static final String DELETED_AT = "_sdc_deleted_at";
+
+  private final PostgresDiscovery.Relation relation;
+  private final PostgresConnections connections;
+  private final PostgresSettings settings;
+  private final LogicalReplication replication;
+
+  PostgresStream(PostgresDiscovery.Relation relation, PostgresSettings settings,
+      PostgresConnections connections, LogicalReplication replication) {
+    super(relation.table(), defaultMethod(relation, settings),
+        relation.isView() ? null : LSN, relation.isView() ? Json.object() : logProperties());
+    this.relation = relation;
+    this.connections = connections;
+    this.settings = settings;
+    this.replication = replication;
+  }
+
+  private static ReplicationMethod defaultMethod(PostgresDiscovery.Relation relation,
+      PostgresSettings settings) {
+    ReplicationMethod method = settings.defaultReplicationMethod();
+    return relation.isView() && method == ReplicationMethod.LOG_BASED ? ReplicationMethod.FULL_TABLE : method;
+  }
+
+  private static ObjectNode logProperties() {
+    ObjectNode properties = Json.object();
+    properties.putObject(LSN).putArray("type").add("null").add("integer");
+    ObjectNode deleted = properties.putObject(DELETED_AT);
+    deleted.putArray("type").add("null").add("string");
+    deleted.put("format", "date-time");
+    return properties;
+  }
+
+  PostgresDiscovery.Relation relation() {
+    return relation;
+  }
+
+  @Override
+  protected Connection connect() throws SQLException {
+    return connections.open();
+  }
+
+  @Override
+  protected String quote(String identifier) {
+    return PostgresIdentifiers.quote(identifier);
+  }
+
+  @Override
+  protected int fetchSize() {
+    return settings.itersize();
+  }
+
+  @Override
+  public JsonNode signpost(StreamContext context) {
+    if (context.replicationMethod() == ReplicationMethod.LOG_BASED) {
+      replication.check(this, context);
+      return null;
+    }
+    return super.signpost(context);
+  }
+
+  @Override
+  public Stream<ObjectNode> records(StreamContext context) {
+    if (relation.kind() == 'm' && !isPopulated()) {
+      context.log().warn("Materialized view " + qualifiedName() + " has not been populated, so it has"
+          + " no rows to read; run REFRESH MATERIALIZED VIEW on it to read its rows.");
+      return Stream.empty();
+    }
+    return super.records(context);
+  }
+
+  private boolean isPopulated() {
+    try (Connection connection = connect();
+        PreparedStatement statement =
+            connection.prepareStatement("SELECT relispopulated FROM pg_class WHERE oid = ?")) {
+      statement.setLong(1, relation.oid());
+      try (ResultSet row = statement.executeQuery()) {
+        return !row.next() || row.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      throw failure("checking whether the materialized view is populated", e);
+    }
+  }
+
+  @Override
+  protected Stream<ObjectNode> logRecords(StreamContext context) {
+    return replication.records(this, context);
+  }
+}

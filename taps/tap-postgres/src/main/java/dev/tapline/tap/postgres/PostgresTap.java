@@ -1,0 +1,58 @@
+package dev.tapline.tap.postgres;
+
+import dev.tapline.spec.CatalogEntry;
+import dev.tapline.spec.TaplineException;
+import dev.tapline.tap.Tap;
+import dev.tapline.tap.TapStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * tap-postgres: tables, views and materialized views of a PostgreSQL database, read FULL_TABLE,
+ * INCREMENTAL on a replication key, or LOG_BASED from a logical replication slot with {@code
+ * pgoutput}.
+ */
+public final class PostgresTap extends Tap<PostgresSettings> {
+
+  @Override
+  public String description() {
+    return "Reads PostgreSQL tables and views: full table, incremental on a column, or log-based"
+        + " change data capture through logical replication (pgoutput).";
+  }
+
+  @Override
+  protected List<TapStream> streams(PostgresSettings settings) {
+    return new ArrayList<>(postgresStreams(settings));
+  }
+
+  List<PostgresStream> postgresStreams(PostgresSettings settings) {
+    PostgresConnections connections = new PostgresConnections(settings);
+    LogicalReplication replication = new LogicalReplication(settings, connections);
+    List<String> schemas = settings.filterSchemas().map(PostgresDiscovery::schemaList).orElse(List.of());
+    List<PostgresStream> streams = new ArrayList<>();
+    try (Connection connection = connections.openForSetup()) {
+      for (PostgresDiscovery.Relation relation : PostgresDiscovery.discover(connection, schemas)) {
+        streams.add(new PostgresStream(relation, settings, connections, replication));
+      }
+    } catch (SQLException e) {
+      throw new TaplineException("Discovery of database '" + settings.dbname() + "' failed: "
+          + e.getMessage().strip(), e);
+    }
+    replication.register(streams);
+    return streams;
+  }
+
+  /**
+   * The catalog as discovered, with the database metadata ({@code schema-name}, {@code is-view},
+   * {@code row-count}, {@code sql-datatype}) that the SDK's {@code --discover} cannot add yet.
+   */
+  public List<CatalogEntry> catalog(PostgresSettings settings) {
+    return postgresStreams(settings).stream().map(PostgresStream::catalogEntry).toList();
+  }
+
+  public static void main(String[] args) {
+    Tap.main(new PostgresTap(), args);
+  }
+}
