@@ -9,6 +9,7 @@ import dev.tapline.spec.Json;
 import dev.tapline.spec.Message;
 import dev.tapline.spec.MessageReader;
 import dev.tapline.spec.RecordMessage;
+import dev.tapline.spec.SchemaMessage;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -57,10 +58,16 @@ public abstract class TargetContractTest {
   /**
    * A record as the destination gives it back (a CSV file gives text, for example). The default is
    * the record itself.
+   *
+   * @param record a copy of the record as sent, to change freely
+   * @param schema the stream's schema when the record was sent
    */
-  protected ObjectNode expectedAsLoaded(ObjectNode record) {
+  protected ObjectNode expectedAsLoaded(ObjectNode record, ObjectNode schema) {
     return record;
   }
+
+  /** A record sent by a tap, with the schema its stream had then. */
+  protected record SentRecord(ObjectNode record, ObjectNode schema) {}
 
   @AfterEach
   void stopChild() throws InterruptedException {
@@ -206,8 +213,8 @@ public abstract class TargetContractTest {
       expected.add(Json.parse(lines.get(line - 1)).get("value"));
     }
     assertEquals(expected, result.states());
-    Map<String, List<ObjectNode>> records = recordsOf(TargetHarness.fixture(name));
-    for (Map.Entry<String, List<ObjectNode>> stream : records.entrySet()) {
+    Map<String, List<SentRecord>> records = recordsOf(TargetHarness.fixture(name));
+    for (Map.Entry<String, List<SentRecord>> stream : records.entrySet()) {
       assertEquals(expected(stream.getValue()), loadedRecords(destination, stream.getKey()), stream.getKey());
     }
   }
@@ -316,29 +323,33 @@ public abstract class TargetContractTest {
       }
     }
     assertEquals(lastState, result.lastState(), "the latest state is echoed at the end");
-    Map<String, List<ObjectNode>> records = recordsOf(TargetHarness.fixture(fixture));
+    Map<String, List<SentRecord>> records = recordsOf(TargetHarness.fixture(fixture));
     assertTrue(!records.isEmpty());
-    for (Map.Entry<String, List<ObjectNode>> stream : records.entrySet()) {
+    for (Map.Entry<String, List<SentRecord>> stream : records.entrySet()) {
       assertEquals(expected(stream.getValue()), loadedRecords(destination, stream.getKey()), stream.getKey());
     }
   }
 
-  private List<ObjectNode> expected(List<ObjectNode> records) {
+  private List<ObjectNode> expected(List<SentRecord> records) {
     List<ObjectNode> expected = new ArrayList<>();
-    for (ObjectNode record : records) {
-      expected.add(expectedAsLoaded(record.deepCopy()));
+    for (SentRecord sent : records) {
+      expected.add(expectedAsLoaded(sent.record().deepCopy(), sent.schema()));
     }
     return expected;
   }
 
   /** The records of each stream in a message file, in order. */
-  protected static Map<String, List<ObjectNode>> recordsOf(byte[] messages) {
-    Map<String, List<ObjectNode>> records = new LinkedHashMap<>();
+  protected static Map<String, List<SentRecord>> recordsOf(byte[] messages) {
+    Map<String, List<SentRecord>> records = new LinkedHashMap<>();
+    Map<String, ObjectNode> schemas = new LinkedHashMap<>();
     MessageReader reader = new MessageReader(new ByteArrayInputStream(messages), warning -> {});
     Message message;
     while ((message = reader.next()) != null) {
-      if (message instanceof RecordMessage record) {
-        records.computeIfAbsent(record.stream(), s -> new ArrayList<>()).add(record.record());
+      if (message instanceof SchemaMessage schema) {
+        schemas.put(schema.stream(), schema.schema());
+      } else if (message instanceof RecordMessage record) {
+        records.computeIfAbsent(record.stream(), s -> new ArrayList<>())
+            .add(new SentRecord(record.record(), schemas.get(record.stream())));
       }
     }
     return records;
