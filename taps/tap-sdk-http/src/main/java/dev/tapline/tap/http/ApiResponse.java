@@ -1,0 +1,79 @@
+package dev.tapline.tap.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tapline.spec.Json;
+import dev.tapline.spec.TaplineException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A response of the API: status, headers and body, read completely. The body is parsed as JSON
+ * once, on first use (numbers exact); the paginator and the stream share that tree. Used on one
+ * thread.
+ */
+public final class ApiResponse {
+
+  private final ApiRequest request;
+  private final int status;
+  private final Map<String, List<String>> headers;
+  private final byte[] body;
+  private JsonNode json;
+
+  /**
+   * @param request the request that was answered
+   * @param status the HTTP status code
+   * @param headers the response headers, names in lower case
+   * @param body the body bytes
+   */
+  public ApiResponse(ApiRequest request, int status, Map<String, List<String>> headers, byte[] body) {
+    this.request = request;
+    this.status = status;
+    this.headers = Map.copyOf(headers);
+    this.body = body;
+  }
+
+  public ApiRequest request() {
+    return request;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** Every header, names in lower case. */
+  public Map<String, List<String>> headers() {
+    return headers;
+  }
+
+  public byte[] body() {
+    return body;
+  }
+
+  /** The first value of a header (any case), or null. */
+  public String header(String name) {
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** The body as UTF-8 text. */
+  public String bodyText() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** The body parsed as JSON with exact numbers; parsed once. */
+  public JsonNode json() {
+    if (json == null) {
+      try {
+        json = body.length == 0 ? Json.NODES.missingNode() : Json.MAPPER.readTree(body);
+      } catch (IOException e) {
+        String start = bodyText();
+        throw new TaplineException("The response of " + ApiClient.redactedUrl(request)
+            + " is not JSON; it starts with: " + start.substring(0, Math.min(200, start.length())));
+      }
+    }
+    return json;
+  }
+}
