@@ -1,8 +1,8 @@
 package dev.tapline.tap;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tapline.spec.Json;
@@ -25,9 +25,11 @@ final class MessageOutput implements AutoCloseable {
   private final OutputStream out;
   private final JsonGenerator generator;
   private String recordStream;
-  private String recordPrefix;
+  private SerializableString recordPrefix;
   private Instant lastExtracted;
-  private String extractedSuffix;
+  private SerializableString extractedSuffix;
+  private String[] recentNames = new String[32];
+  private SerializableString[] recentEncodedNames = new SerializableString[32];
 
   MessageOutput(OutputStream target) {
     this.out = new BufferedOutputStream(target, 1 << 17);
@@ -36,7 +38,7 @@ final class MessageOutput implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    generator.setPrettyPrinter(new MinimalPrettyPrinter(""));
+    generator.setRootValueSeparator(null);
     generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     generator.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
     generator.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
@@ -64,15 +66,16 @@ final class MessageOutput implements AutoCloseable {
     try {
       if (!stream.equals(recordStream)) {
         recordStream = stream;
-        recordPrefix = "{\"type\":\"RECORD\",\"stream\":\""
-            + new String(JsonStringEncoder.getInstance().quoteAsString(stream)) + "\",\"record\":";
+        recordPrefix = new SerializedString("{\"type\":\"RECORD\",\"stream\":\""
+            + new String(new SerializedString(stream).asQuotedChars()) + "\",\"record\":");
       }
       if (!timeExtracted.equals(lastExtracted)) {
         lastExtracted = timeExtracted;
-        extractedSuffix = ",\"time_extracted\":\"" + Timestamps.format(timeExtracted) + "\"}\n";
+        extractedSuffix = new SerializedString(
+            ",\"time_extracted\":\"" + Timestamps.format(timeExtracted) + "\"}\n");
       }
       generator.writeRaw(recordPrefix);
-      writeNode(record);
+      writeRecordFields(record);
       generator.writeRaw(extractedSuffix);
     } catch (IOException e) {
       throw failed(e);
@@ -99,6 +102,32 @@ final class MessageOutput implements AutoCloseable {
       generator.writeString(value);
     }
     generator.writeEndArray();
+  }
+
+  /**
+   * Writes a record object. Its property names are encoded once and reused by position while the
+   * records share their name instances (as {@link RecordLayout} records do).
+   */
+  private void writeRecordFields(ObjectNode record) throws IOException {
+    generator.writeStartObject();
+    int position = 0;
+    for (Map.Entry<String, JsonNode> field : record.properties()) {
+      String name = field.getKey();
+      if (position >= recentNames.length) {
+        recentNames = java.util.Arrays.copyOf(recentNames, position * 2);
+        recentEncodedNames = java.util.Arrays.copyOf(recentEncodedNames, position * 2);
+      }
+      SerializableString encoded = recentEncodedNames[position];
+      if (recentNames[position] != name) {
+        encoded = new SerializedString(name);
+        recentNames[position] = name;
+        recentEncodedNames[position] = encoded;
+      }
+      generator.writeFieldName(encoded);
+      writeNode(field.getValue());
+      position++;
+    }
+    generator.writeEndObject();
   }
 
   private void writeNode(JsonNode node) throws IOException {

@@ -74,6 +74,10 @@ public final class ReplicationValues implements Comparator<JsonNode> {
     if (length != b.length() || length < 10) {
       return false;
     }
+    if (length == 20 && a.charAt(19) == 'Z' && b.charAt(19) == 'Z'
+        && a.charAt(10) == b.charAt(10) && a.charAt(4) == '-' && b.charAt(4) == '-') {
+      return true; // 2024-01-31T12:00:00Z, the most common form
+    }
     if (a.charAt(4) != '-' || b.charAt(4) != '-' || a.charAt(7) != '-' || b.charAt(7) != '-') {
       return false;
     }
