@@ -294,7 +294,7 @@ public class JdbcSink implements Sink {
       for (int i = 0; i < columns.size(); i++) {
         Column column = columns.get(i);
         if (values.needsNumeric(i) && column.type().kind() == ColumnType.Kind.BIGINT) {
-          ColumnType numeric = dialect.columnType(ColumnType.NUMERIC);
+          ColumnType numeric = dialect.wideInteger();
           execute(dialect.alterColumnType(table, column.name(), numeric));
           columns.set(i, column.withType(numeric));
           LOG.info("Stream '" + stream + "': column " + column.name() + " of " + table

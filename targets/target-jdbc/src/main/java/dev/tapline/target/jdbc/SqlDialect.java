@@ -33,6 +33,11 @@ public interface SqlDialect {
     return wanted;
   }
 
+  /** The type an integer column is widened to when a value beyond 64 bits arrives. */
+  default ColumnType wideInteger() {
+    return columnType(ColumnType.NUMERIC);
+  }
+
   /** The columns of an existing table by name, in table order; empty when it does not exist. */
   Map<String, ColumnType> existingColumns(Connection connection, TableName table) throws SQLException;
 

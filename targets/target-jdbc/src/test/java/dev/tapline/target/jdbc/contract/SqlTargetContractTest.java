@@ -537,7 +537,7 @@ public abstract class SqlTargetContractTest {
         + recordMessage(stream, "{\"id\":2,\"amount\":-4.8,\"price\":-1.25,\"big\":123456789012345678901234567890,"
             + "\"at\":\"1999-12-31T23:59:59Z\",\"day\":\"0001-01-01\",\"flag\":true}"), config());
     try (Connection connection = connect(config()); Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT amount, price, big, at, day, flag FROM " + SCHEMA + ".amounts ORDER BY id")) {
+        ResultSet rows = statement.executeQuery("SELECT amount, price, big, \"at\", day, flag FROM " + SCHEMA + ".amounts ORDER BY id")) {
       assertTrue(rows.next());
       assertEquals(new BigDecimal("99999999999999999.99"), rows.getBigDecimal("amount").stripTrailingZeros().setScale(2));
       assertEquals(new BigDecimal("0.10"), rows.getBigDecimal("price"));
@@ -565,11 +565,11 @@ public abstract class SqlTargetContractTest {
     assertTrue(refused.stderr().contains("invalid_date_policy"), refused.stderr());
     TargetProcess loaded = runOk(messages, config("validate_records", "false", "invalid_date_policy", "\"null\""));
     assertTrue(loaded.stderr().contains("NUL"), loaded.stderr());
-    Map<String, Object> row = query("SELECT note, at FROM " + SCHEMA + ".odd").get(0);
+    Map<String, Object> row = query("SELECT note, \"at\" FROM " + SCHEMA + ".odd").get(0);
     assertEquals("ab", row.get("note"));
     assertNull(row.get("at"));
     runOk(messages, config("validate_records", "false", "invalid_date_policy", "\"max\""));
-    assertTrue(text(query("SELECT at FROM " + SCHEMA + ".odd").get(0).get("at")).startsWith("9999-12-31"));
+    assertTrue(text(query("SELECT \"at\" FROM " + SCHEMA + ".odd").get(0).get("at")).startsWith("9999-12-31"));
   }
 
   // ---- primary keys

@@ -1,0 +1,117 @@
+package dev.tapline.target.duckdb;
+
+import dev.tapline.target.jdbc.Column;
+import dev.tapline.target.jdbc.ColumnType;
+import dev.tapline.target.jdbc.GenericSqlDialect;
+import dev.tapline.target.jdbc.RecordValues;
+import dev.tapline.target.jdbc.StagingWriter;
+import dev.tapline.target.jdbc.TableName;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * DuckDB: batches are appended as text with the DuckDB appender into a temporary table and cast
+ * to the final types by the one {@code INSERT} that moves them (DuckDB parses text vectorised, so
+ * this costs little). Keys are not enforced by constraints (DuckDB's index checks reject a delete
+ * and re-insert of a key in one transaction); the upsert deletes the batch's keys and inserts the
+ * last row of each.
+ *
+ * <p>DuckDB's {@code DECIMAL} holds at most 38 digits: a number without declared precision becomes
+ * {@code DECIMAL(38,9)} (values with more than 9 decimals are rounded to 9, values with more than
+ * 29 integer digits fail the batch with DuckDB's conversion error), and a declared precision above
+ * 38 is stored as exact text in a {@code VARCHAR} column.
+ */
+public final class DuckDbDialect extends GenericSqlDialect {
+
+  static final int MAX_DECIMAL_DIGITS = 38;
+  static final int DEFAULT_SCALE = 9;
+
+  @Override
+  public String defaultSchema() {
+    return "main";
+  }
+
+  @Override
+  public ColumnType columnType(ColumnType wanted) {
+    if (wanted.kind() != ColumnType.Kind.NUMERIC) {
+      return wanted;
+    }
+    if (wanted.precision() == null) {
+      return ColumnType.numeric(MAX_DECIMAL_DIGITS, DEFAULT_SCALE);
+    }
+    if (wanted.precision() > MAX_DECIMAL_DIGITS) {
+      return ColumnType.TEXT;
+    }
+    return wanted;
+  }
+
+  @Override
+  public ColumnType wideInteger() {
+    return ColumnType.numeric(MAX_DECIMAL_DIGITS, 0);
+  }
+
+  @Override
+  public String typeName(ColumnType type) {
+    switch (type.kind()) {
+      case BIGINT:
+        return "BIGINT";
+      case NUMERIC: {
+        ColumnType decimal = columnType(type);
+        if (decimal.kind() != ColumnType.Kind.NUMERIC) {
+          return typeName(decimal);
+        }
+        return "DECIMAL(" + decimal.precision() + "," + (decimal.scale() == null ? 0 : decimal.scale()) + ")";
+      }
+      case BOOLEAN:
+        return "BOOLEAN";
+      case DATE:
+        return "DATE";
+      case TIME:
+        return "TIME";
+      case TIMESTAMP_TZ:
+        return "TIMESTAMPTZ";
+      case JSON:
+        return "JSON";
+      default:
+        return "VARCHAR";
+    }
+  }
+
+  @Override
+  protected ColumnType parseType(String dataType, Integer precision, Integer scale) {
+    String type = dataType.toLowerCase(Locale.ROOT);
+    if (type.startsWith("decimal")) {
+      return ColumnType.numeric(precision, scale);
+    }
+    if (type.equals("hugeint")) {
+      return ColumnType.numeric(MAX_DECIMAL_DIGITS, 0);
+    }
+    return super.parseType(type, precision, scale);
+  }
+
+  @Override
+  protected String stagingTypeName(ColumnType type) {
+    return "VARCHAR";
+  }
+
+  @Override
+  protected String stagedValue(Column column, String qualifier) {
+    String value = qualifier + quote(column.name());
+    return column.type().kind() == ColumnType.Kind.TEXT ? value : "CAST(" + value + " AS " + typeName(column.type()) + ")";
+  }
+
+  @Override
+  public List<String> createStagingTable(TableName staging, List<Column> columns) {
+    List<String> statements = super.createStagingTable(staging, columns);
+    return List.of(statements.get(0), statements.get(1).replace("bigint", "BIGINT"));
+  }
+
+  @Override
+  public StagingWriter stagingWriter(Connection connection, TableName staging, RecordValues values) throws SQLException {
+    DuckDBConnection duckdb = connection.unwrap(DuckDBConnection.class);
+    return new AppenderStagingWriter(duckdb.createAppender("temp", "main", staging.table()), values);
+  }
+}

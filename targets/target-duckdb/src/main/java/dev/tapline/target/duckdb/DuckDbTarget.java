@@ -1,0 +1,113 @@
+package dev.tapline.target.duckdb;
+
+import dev.tapline.spec.config.Setting;
+import dev.tapline.target.Target;
+import dev.tapline.target.jdbc.InvalidDatePolicy;
+import dev.tapline.target.jdbc.JdbcTarget;
+import dev.tapline.target.jdbc.LoadMethod;
+import dev.tapline.target.jdbc.LoadSettings;
+import dev.tapline.target.jdbc.SchemaChangePolicy;
+import dev.tapline.target.jdbc.SqlDialect;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * {@code target-duckdb}: loads Singer streams into a DuckDB database file, one table per stream,
+ * each batch appended with the DuckDB appender and merged in one transaction. All sinks of a run
+ * share one open database (DuckDB allows one writing process per file).
+ */
+public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
+
+  private static final SqlDialect DIALECT = new DuckDbDialect();
+
+  /** The settings of target-duckdb. */
+  public record Settings(
+      @Setting(description = "The DuckDB database file; created when missing", defaultValue = "tapline.duckdb",
+          aliases = {"filepath"}) Path path,
+      @Setting(description = "Schema the streams land in; a stream named source-table otherwise uses its source schema",
+          required = false) String defaultTargetSchema,
+      @Setting(description = "Source schema (the part of a stream name before '-') to target schema",
+          required = false) Map<String, String> schemaMapping,
+      @Setting(description = "append-only, upsert or overwrite; default upsert for streams with key properties, else append-only",
+          required = false) LoadMethod loadMethod,
+      @Setting(description = "Delete rows of older table versions and records with _sdc_deleted_at instead of marking them",
+          defaultValue = "false") boolean hardDelete,
+      @Setting(description = "fail or version: what happens when a column's type changes in a way that cannot widen",
+          defaultValue = "fail") SchemaChangePolicy schemaChangePolicy,
+      @Setting(description = "error, null or max: what happens to dates DuckDB cannot hold",
+          defaultValue = "error") InvalidDatePolicy invalidDatePolicy)
+      implements LoadSettings.Source {
+
+    @Override
+    public LoadSettings loadSettings() {
+      return new LoadSettings(defaultTargetSchema, schemaMapping, loadMethod, hardDelete, schemaChangePolicy,
+          invalidDatePolicy);
+    }
+  }
+
+  /** The open database of each run (keyed by the run's settings instance) and how many sinks use it. */
+  private final Map<Settings, SharedDatabase> databases = new HashMap<>();
+
+  private static final class SharedDatabase {
+    final DuckDBConnection root;
+    int users;
+
+    SharedDatabase(DuckDBConnection root) {
+      this.root = root;
+    }
+  }
+
+  public DuckDbTarget() {
+    super("target-duckdb", Settings.class);
+  }
+
+  @Override
+  protected String description() {
+    return "Loads Singer streams into a DuckDB database file with the DuckDB appender, upserting on key properties.";
+  }
+
+  @Override
+  protected SqlDialect dialect(Settings settings) {
+    return DIALECT;
+  }
+
+  @Override
+  protected synchronized Connection connect(Settings settings) throws SQLException {
+    SharedDatabase database = databases.get(settings);
+    if (database == null) {
+      Path file = settings.path().toAbsolutePath();
+      database = new SharedDatabase(
+          (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file));
+      databases.put(settings, database);
+    }
+    database.users++;
+    return database.root.duplicate();
+  }
+
+  @Override
+  protected synchronized void release(Connection connection, Settings settings) throws SQLException {
+    try {
+      connection.close();
+    } finally {
+      SharedDatabase database = databases.get(settings);
+      if (database != null && --database.users == 0) {
+        databases.remove(settings);
+        database.root.close();
+      }
+    }
+  }
+
+  @Override
+  protected String destination(Settings settings) {
+    return "DuckDB database " + settings.path().toAbsolutePath();
+  }
+
+  public static void main(String[] args) {
+    Target.main(new DuckDbTarget(), args);
+  }
+}
