@@ -298,15 +298,32 @@ public abstract class Target<S extends Record> {
 
   private Bound<S> bind(ObjectNode config) {
     List<String> problems = new ArrayList<>();
+    java.util.Set<String> known = new java.util.LinkedHashSet<>(binder.keys());
+    known.addAll(sdkBinder.keys());
+    List<String> unknown = new ArrayList<>();
+    config.fieldNames().forEachRemaining(key -> {
+      if (!known.contains(key)) {
+        unknown.add(key);
+      }
+    });
+    for (String key : unknown) {
+      String suggestion = closest(key, known);
+      problems.add("unknown setting '" + key + "'" + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
+          + "; known settings: " + String.join(", ", known));
+    }
     S settings = null;
     TargetSettings targetSettings = null;
+    java.util.Set<String> notTarget = new java.util.HashSet<>(sdkBinder.keys());
+    notTarget.addAll(unknown);
+    java.util.Set<String> notSdk = new java.util.HashSet<>(binder.keys());
+    notSdk.addAll(unknown);
     try {
-      settings = binder.bind(config, sdkBinder.keys());
+      settings = binder.bind(config, notTarget);
     } catch (ConfigurationException e) {
       problems.addAll(e.problems());
     }
     try {
-      targetSettings = sdkBinder.bind(config, binder.keys());
+      targetSettings = sdkBinder.bind(config, notSdk);
     } catch (ConfigurationException e) {
       problems.addAll(e.problems());
     }
@@ -329,6 +346,39 @@ public abstract class Target<S extends Record> {
           + (problems.size() == 1 ? " problem" : " problems"), problems);
     }
     return new Bound<>(settings, targetSettings);
+  }
+
+  /** The known key closest to a mistyped one, or null when none is close. */
+  private static String closest(String key, java.util.Collection<String> known) {
+    String best = null;
+    int bestDistance = Math.max(2, key.length() / 3) + 1;
+    for (String candidate : known) {
+      int distance = editDistance(key, candidate);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   /** What {@code --about --format json} prints: name, version, description and settings. */
