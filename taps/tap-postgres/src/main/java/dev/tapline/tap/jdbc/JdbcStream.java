@@ -218,6 +218,26 @@ public abstract class JdbcStream implements TapStream {
   }
 
   private Stream<ObjectNode> rows(StreamContext context, JdbcColumn key, JsonNode startingValue) {
+    Connection connection = null;
+    try {
+      connection = connect();
+      connection.setAutoCommit(false);
+      connection.setReadOnly(true);
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw failure("connecting", e);
+    }
+    return query(context, connection, key, startingValue);
+  }
+
+  /**
+   * The selected columns of every row (key null), or of the rows at or after the starting value in
+   * the order of the key, read with a server-side cursor on a connection already in a transaction
+   * (autocommit off). The stream owns the connection from here on: closing the stream rolls the
+   * transaction back and closes the connection.
+   */
+  protected final Stream<ObjectNode> query(StreamContext context, Connection connection,
+      JdbcColumn key, JsonNode startingValue) {
     List<JdbcColumn> columns = selectedColumns(context);
     StringBuilder sql = new StringBuilder("SELECT ").append(selectList(columns))
         .append(" FROM ").append(qualifiedName());
@@ -227,11 +247,7 @@ public abstract class JdbcStream implements TapStream {
       }
       sql.append(" ORDER BY ").append(quote(key.name())).append(" ASC");
     }
-    Connection connection = null;
     try {
-      connection = connect();
-      connection.setAutoCommit(false);
-      connection.setReadOnly(true);
       PreparedStatement statement = connection.prepareStatement(sql.toString(),
           ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(context.isTestRun() ? 1 : fetchSize());
@@ -257,7 +273,8 @@ public abstract class JdbcStream implements TapStream {
         + e.getMessage().strip() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), e);
   }
 
-  private static void closeQuietly(AutoCloseable closeable) {
+  /** Closes, ignoring a failure: for cleaning up after an error that is reported instead. */
+  protected static void closeQuietly(AutoCloseable closeable) {
     if (closeable == null) {
       return;
     }

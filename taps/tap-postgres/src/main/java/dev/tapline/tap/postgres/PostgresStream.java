@@ -101,6 +101,11 @@ final class PostgresStream extends JdbcStream {
     }
   }
 
+  /** Every selected column of every row, on a connection already in the snapshot's transaction. */
+  Stream<ObjectNode> copy(StreamContext context, Connection connection) {
+    return query(context, connection, null, null);
+  }
+
   @Override
   protected Stream<ObjectNode> logRecords(StreamContext context) {
     return replication.records(this, context);

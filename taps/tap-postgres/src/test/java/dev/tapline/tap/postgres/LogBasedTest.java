@@ -1,0 +1,186 @@
+package dev.tapline.tap.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.spec.Json;
+import dev.tapline.tap.contract.TapRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.replication.LogSequenceNumber;
+
+/** LOG_BASED replication through a pgoutput slot, against a real server. */
+class LogBasedTest {
+
+  private static TestServer server;
+
+  @TempDir Path directory;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private ObjectNode config(String database) {
+    ObjectNode config = server.config(database);
+    config.put("filter_schemas", "public");
+    config.put("default_replication_method", "LOG_BASED");
+    config.put("logical_poll_total_seconds", 5);
+    config.put("state_interval_rows", 2);
+    return config;
+  }
+
+  private TapRun run(ObjectNode config, JsonNode state) throws IOException {
+    Path configFile = directory.resolve("config-" + System.nanoTime() + ".json");
+    Files.writeString(configFile, Json.write(config));
+    if (state == null) {
+      return TapRun.run(new PostgresTap(), "--config", configFile.toString());
+    }
+    Path stateFile = directory.resolve("state-" + System.nanoTime() + ".json");
+    Files.writeString(stateFile, Json.write(state));
+    return TapRun.run(new PostgresTap(), "--config", configFile.toString(), "--state", stateFile.toString());
+  }
+
+  private static long bookmark(JsonNode state, String stream) {
+    JsonNode value = state.path("bookmarks").path(stream).path("replication_key_value");
+    assertTrue(value.isNumber(), "no log position for " + stream + " in " + state);
+    return value.longValue();
+  }
+
+  private static long confirmedFlush(String slot) throws Exception {
+    return LogSequenceNumber.valueOf(server.queryOne("postgres",
+        "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'")).asLong();
+  }
+
+  @Test
+  void changesAfterTheSnapshotArriveOnceInCommitOrderAndARollbackNever() throws Exception {
+    server.createDatabase("shop", false);
+    String longNote = "n".repeat(20_000) + "-end";
+    server.execute("shop",
+        "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2), note text,"
+            + " tags text[], seen timestamptz)",
+        "ALTER TABLE items ALTER COLUMN note SET STORAGE EXTERNAL",
+        "INSERT INTO items VALUES (1, 'one', 1.10, NULL, '{a}', '2024-01-01 10:00+02'),"
+            + " (2, 'two', 2.20, NULL, NULL, NULL), (3, 'three', 3.30, '" + longNote + "', NULL, NULL)");
+    ObjectNode config = config("shop");
+
+    TapRun first = run(config, null);
+    assertEquals(0, first.exitCode(), first.describe());
+    List<ObjectNode> copied = first.records("public-items");
+    assertEquals(3, copied.size(), first.stdout());
+    assertEquals("2024-01-01T08:00:00Z", copied.get(0).get("seen").asText());
+    long afterCopy = bookmark(first.lastState(), "public-items");
+    assertEquals(afterCopy, copied.get(2).get("_sdc_lsn").longValue());
+
+    server.execute("shop",
+        "INSERT INTO items VALUES (4, 'four', 4.40, 'short', '{x,\"y z\"}', now())",
+        "UPDATE items SET price = 22.22 WHERE id = 2",
+        "DELETE FROM items WHERE id = 1",
+        "UPDATE items SET name = 'THREE' WHERE id = 3");
+    try (Connection connection = server.connect("shop"); Statement statement = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      statement.execute("INSERT INTO items VALUES (99, 'rolled back', 0, NULL, NULL, NULL)");
+      connection.rollback();
+    }
+    server.execute("shop", "INSERT INTO items VALUES (5, 'five', 5.50, NULL, NULL, NULL)");
+
+    TapRun second = run(config, first.lastState());
+    assertEquals(0, second.exitCode(), second.describe());
+    List<ObjectNode> changes = second.records("public-items");
+    List<String> seen = new ArrayList<>();
+    for (ObjectNode change : changes) {
+      seen.add(change.get("id").asInt() + (change.get("_sdc_deleted_at").isNull() ? "" : "-deleted"));
+    }
+    assertEquals(List.of("4", "2", "1-deleted", "3", "5"), seen, second.stdout());
+    assertEquals("22.22", changes.get(1).get("price").toString());
+    assertEquals("[\"x\",\"y z\"]", Json.write(changes.get(0).get("tags")));
+    assertEquals(2, changes.get(2).size() - 1, "a delete carries the key and the metadata: " + changes.get(2));
+    assertTrue(changes.get(3).get("note").asText().endsWith("-end"), "the unchanged TOASTed note is missing");
+    assertEquals("THREE", changes.get(3).get("name").asText());
+    long previous = afterCopy;
+    for (ObjectNode change : changes) {
+      long lsn = change.get("_sdc_lsn").longValue();
+      assertTrue(lsn >= previous, "changes out of commit order: " + changes);
+      previous = lsn;
+    }
+    long afterChanges = bookmark(second.lastState(), "public-items");
+    assertEquals(previous, afterChanges);
+    assertTrue(confirmedFlush("tapline_shop") >= afterCopy, "the slot was not acknowledged");
+
+    TapRun third = run(config, second.lastState());
+    assertEquals(0, third.exitCode(), third.describe());
+    for (ObjectNode change : third.records("public-items")) {
+      assertEquals(afterChanges, change.get("_sdc_lsn").longValue(),
+          "only the last transaction may come again: " + change);
+    }
+    assertTrue(confirmedFlush("tapline_shop") >= afterChanges, "the slot's confirmed_flush_lsn did not advance");
+    assertTrue(afterChanges > afterCopy);
+  }
+
+  @Test
+  void aTableWithoutKeyOrReplicaIdentityIsRefusedBeforeAnyData() throws Exception {
+    server.createDatabase("nokey", false);
+    server.execute("nokey", "CREATE TABLE a_keyed (id int PRIMARY KEY)", "INSERT INTO a_keyed VALUES (1)",
+        "CREATE TABLE b_loose (id int, note text)", "INSERT INTO b_loose VALUES (1, 'x')");
+    TapRun run = run(config("nokey"), null);
+    assertEquals(2, run.exitCode(), run.describe());
+    assertTrue(run.stderr().contains("ERROR Table public.b_loose (stream 'public-b_loose') has no primary key"
+        + " and no replica identity"), run.stderr());
+    assertFalse(run.stdout().contains("\"stream\":\"public-b_loose\""), run.stdout());
+    assertFalse(run.stderr().contains("\tat "), run.stderr());
+
+    server.execute("nokey", "ALTER TABLE b_loose REPLICA IDENTITY FULL");
+    TapRun fixed = run(config("nokey"), null);
+    assertEquals(0, fixed.exitCode(), fixed.describe());
+    assertEquals(1, fixed.records("public-b_loose").size());
+  }
+
+  @Test
+  void aUserWithoutReplicationRightsIsToldSo() throws Exception {
+    server.createDatabase("rights", false);
+    server.execute("rights", "CREATE TABLE t (id int PRIMARY KEY)",
+        "CREATE ROLE reader LOGIN PASSWORD 'reader-secret'", "GRANT SELECT ON t TO reader");
+    ObjectNode config = config("rights");
+    config.put("user", "reader");
+    config.put("password", "reader-secret");
+    TapRun run = run(config, null);
+    assertEquals(2, run.exitCode(), run.describe());
+    assertTrue(run.stderr().contains("User 'reader' may not use logical replication"), run.stderr());
+    assertTrue(run.stdout().lines().noneMatch(line -> line.contains("\"RECORD\"")), run.stdout());
+  }
+
+  @Test
+  void aServerWithoutLogicalWalIsToldSo() throws Exception {
+    try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres replica =
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setServerConfig("wal_level", "replica").start()) {
+      try (Connection connection = replica.getPostgresDatabase().getConnection();
+          Statement statement = connection.createStatement()) {
+        statement.execute("CREATE TABLE t (id int PRIMARY KEY)");
+      }
+      ObjectNode config = config("postgres");
+      config.put("port", replica.getPort());
+      TapRun run = run(config, null);
+      assertEquals(2, run.exitCode(), run.describe());
+      assertTrue(run.stderr().contains("LOG_BASED replication needs wal_level = logical, but the server has"
+          + " wal_level = replica"), run.stderr());
+    }
+  }
+
+}
