@@ -31,7 +31,12 @@ public final class ApiResponse {
   public ApiResponse(ApiRequest request, int status, Map<String, List<String>> headers, byte[] body) {
     this.request = request;
     this.status = status;
-    this.headers = Map.copyOf(headers);
+    Map<String, List<String>> lowerCase = new java.util.HashMap<>();
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      lowerCase.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), name -> new java.util.ArrayList<>())
+          .addAll(header.getValue());
+    }
+    this.headers = Map.copyOf(lowerCase);
     this.body = body;
   }
 

@@ -121,6 +121,14 @@ public abstract class HttpStream implements TapStream {
         Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED | Spliterator.NONNULL), false);
   }
 
+  /**
+   * The stream's name in logs, metrics and errors; {@code spec().name()} by default. A stream
+   * whose {@link #spec()} itself reads the API (to infer a schema) returns its name here.
+   */
+  protected String name() {
+    return spec().name();
+  }
+
   /** The records of one response, as the records pointer finds them. */
   protected List<ObjectNode> recordsOf(ApiResponse response) {
     JsonPointer pointer = compiledPointer;
@@ -136,14 +144,14 @@ public abstract class HttpStream implements TapStream {
       return List.of((ObjectNode) found);
     }
     if (!found.isArray()) {
-      throw new TaplineException("Stream '" + spec().name() + "': " + pointerText()
+      throw new TaplineException("Stream '" + name() + "': " + pointerText()
           + " of the response of " + ApiClient.redactedUrl(response.request()) + " is "
           + found.getNodeType() + ", not an array of records; check the records path.");
     }
     List<ObjectNode> records = new ArrayList<>(found.size());
     for (JsonNode item : found) {
       if (!(item instanceof ObjectNode object)) {
-        throw new TaplineException("Stream '" + spec().name() + "': an item at " + pointerText()
+        throw new TaplineException("Stream '" + name() + "': an item at " + pointerText()
             + " of " + ApiClient.redactedUrl(response.request()) + " is " + item.getNodeType()
             + ", not an object; check the records path.");
       }
@@ -198,15 +206,15 @@ public abstract class HttpStream implements TapStream {
 
     private void fetch() {
       ApiRequest request = paginator.apply(request(page, context), page);
-      ApiResponse response = client.execute(request, spec().name());
+      ApiResponse response = client.execute(request, name());
       List<ObjectNode> records = recordsOf(response);
       Optional<JsonNode> token = paginator.nextToken(page, response, records);
-      if (token.isEmpty() || context.stream().isTestRun()) {
+      if (token.isEmpty() || (context.stream() != null && context.stream().isTestRun())) {
         lastPage = true;
       } else {
         String text = token.get().toString();
         if (!tokens.add(text)) {
-          throw new TaplineException("Stream '" + spec().name() + "': the paginator returned the"
+          throw new TaplineException("Stream '" + name() + "': the paginator returned the"
               + " token " + text + " a second time (after page " + (page.number() + 1) + " of "
               + ApiClient.redactedUrl(request) + "); the API ignores the paging parameter or the"
               + " paginator is wrong. Stopping instead of reading the same pages forever.");

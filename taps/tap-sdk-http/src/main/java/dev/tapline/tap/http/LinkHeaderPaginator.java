@@ -48,7 +48,7 @@ public final class LinkHeaderPaginator implements Paginator {
       for (String parameter : parameters.split(";")) {
         String[] pair = parameter.trim().split("=", 2);
         if (pair.length == 2 && pair[0].trim().equalsIgnoreCase("rel")) {
-          String relations = pair[1].trim().replace("\"", "").toLowerCase(Locale.ROOT);
+          String relations = pair[1].replace("\"", "").replace(",", " ").trim().toLowerCase(Locale.ROOT);
           for (String relation : relations.split("\\s+")) {
             if (relation.equals("next")) {
               return url;

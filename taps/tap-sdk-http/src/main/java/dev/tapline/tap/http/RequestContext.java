@@ -10,7 +10,8 @@ import java.util.Optional;
  * stream, the parent record (for a child stream), and the time window being read (for a stream
  * read in windows).
  *
- * @param stream the run's view of the stream being synced, never null
+ * @param stream the run's view of the stream being synced; null only while a stream samples its
+ *     API outside a sync (e.g. to infer a schema during discovery)
  * @param parent the parent record whose children are read, or null for a top-level stream
  * @param window the window being read, or null when the stream is not read in windows
  */
