@@ -264,7 +264,7 @@ final class LogicalReplication {
           copyEndPosition = currentLsn(copyConnection);
           copyConnection.commit();
           context.log().info("Initial copy of " + schemaName + "." + tableName + "; its changes are read"
-              + " from log position " + LogSequenceNumber.valueOf(copyEndPosition) + " on.");
+              + " from log position " + LogSequenceNumber.valueOf(copyEndPosition).asString() + " on.");
         } else {
           Connection slotConnection = connections.openReplication();
           try {
@@ -276,7 +276,7 @@ final class LogicalReplication {
             }
             copyEndPosition = slot.getConsistentPoint().asLong();
             context.log().info("Created replication slot " + slotName() + " at "
-                + slot.getConsistentPoint() + "; initial copy of " + schemaName + "." + tableName
+                + slot.getConsistentPoint().asString() + "; initial copy of " + schemaName + "." + tableName
                 + " from its snapshot.");
           } finally {
             slotConnection.close();
@@ -304,8 +304,8 @@ final class LogicalReplication {
           long confirmed = LogSequenceNumber.valueOf(row.getString(1)).asLong();
           if (confirmed > position) {
             throw new ConfigurationException("Stream '" + stream.spec().name() + "': replication slot "
-                + slotName() + " has consumed the log up to " + LogSequenceNumber.valueOf(confirmed)
-                + ", past the state's position " + LogSequenceNumber.valueOf(position)
+                + slotName() + " has consumed the log up to " + LogSequenceNumber.valueOf(confirmed).asString()
+                + ", past the state's position " + LogSequenceNumber.valueOf(position).asString()
                 + ", so changes in between are gone. Use the latest state, or remove the stream's"
                 + " bookmark to take a new initial copy.");
           }
@@ -378,9 +378,9 @@ final class LogicalReplication {
       startedNanos = System.nanoTime();
       lastMessageNanos = startedNanos;
       context.log().info("Reading changes of " + schemaName + "." + tableName + " from slot " + slotName()
-          + " at " + LogSequenceNumber.valueOf(position)
-          + (committed == null ? "" : "; log consumed up to " + LogSequenceNumber.valueOf(committed))
-          + (endPosition == Long.MAX_VALUE ? "" : "; stopping at " + LogSequenceNumber.valueOf(endPosition)) + ".");
+          + " at " + LogSequenceNumber.valueOf(position).asString()
+          + (committed == null ? "" : "; log consumed up to " + LogSequenceNumber.valueOf(committed).asString())
+          + (endPosition == Long.MAX_VALUE ? "" : "; stopping at " + LogSequenceNumber.valueOf(endPosition).asString()) + ".");
     }
 
     @Override
