@@ -131,6 +131,11 @@ final class MessageOutput implements AutoCloseable {
   }
 
   private void writeNode(JsonNode node) throws IOException {
+    if (node instanceof PlainTextNode plain) {
+      byte[] utf8 = plain.utf8();
+      generator.writeRawUTF8String(utf8, 0, utf8.length);
+      return;
+    }
     switch (node.getNodeType()) {
       case OBJECT -> {
         generator.writeStartObject();

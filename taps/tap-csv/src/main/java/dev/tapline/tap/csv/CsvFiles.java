@@ -86,8 +86,26 @@ final class CsvFiles {
         || name.endsWith(".tsv.gz");
   }
 
+  /**
+   * Opens a file's rows: bytes parsed directly for ASCII-compatible encodings, characters
+   * otherwise.
+   */
+  static RowReader rows(Path file, Charset charset, char delimiter, char quote) throws IOException {
+    if (ByteCsvParser.supports(charset, delimiter, quote)) {
+      return new ByteCsvParser(openBytes(file), file.toString(), charset, delimiter, quote);
+    }
+    return new CsvParser(open(file, charset), file.toString(), delimiter, quote);
+  }
+
   /** Opens a file as characters; gzip content is unpacked. Malformed input is an error. */
   static Reader open(Path file, Charset charset) throws IOException {
+    return new InputStreamReader(openBytes(file), charset.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT));
+  }
+
+  /** Opens a file's bytes; gzip content is unpacked. */
+  static InputStream openBytes(Path file) throws IOException {
     InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
     in.mark(2);
     int first = in.read();
@@ -96,8 +114,6 @@ final class CsvFiles {
     if (first == 0x1f && second == 0x8b) {
       in = new GZIPInputStream(in, 1 << 16);
     }
-    return new InputStreamReader(in, charset.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT));
+    return in;
   }
 }

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * <p>Works on a char buffer and builds one {@code String} per field; a row that runs past the
  * buffer is parsed again after the buffer is refilled (rare: once per buffer). Not thread-safe.
  */
-final class CsvParser implements Closeable {
+final class CsvParser implements Closeable, RowReader {
 
   private final Reader reader;
   private final String source;
@@ -39,17 +39,20 @@ final class CsvParser implements Closeable {
   }
 
   /** The physical line (1-based) where the last row returned by {@link #next()} started. */
-  long rowLine() {
+  @Override
+  public long rowLine() {
     return rowLine;
   }
 
   /** The fields of the next row, or null at the end of the input. */
-  String[] next() throws IOException {
+  @Override
+  public String[] next() throws IOException {
     return advance() ? Arrays.copyOf(fields, count) : null;
   }
 
   /** The number of fields of the current row (after {@link #advance()} returned true). */
-  int fieldCount() {
+  @Override
+  public int fieldCount() {
     return count;
   }
 
@@ -58,8 +61,15 @@ final class CsvParser implements Closeable {
     return fields[index];
   }
 
+  /** Same as {@link #field(int)}, the name {@link ByteCsvParser} uses. */
+  @Override
+  public String text(int index) {
+    return fields[index];
+  }
+
   /** Moves to the next row; false at the end of the input. */
-  boolean advance() throws IOException {
+  @Override
+  public boolean advance() throws IOException {
     if (line == 1 && position == 0 && limit == 0) {
       fill();
       if (limit > 0 && buffer[0] == '\uFEFF') {

@@ -12,6 +12,7 @@ import dev.tapline.spec.Json;
 import dev.tapline.spec.Log;
 import dev.tapline.spec.TaplineException;
 import dev.tapline.tap.DecimalTextNode;
+import dev.tapline.tap.PlainTextNode;
 import dev.tapline.tap.RecordLayout;
 import dev.tapline.tap.StreamContext;
 import dev.tapline.tap.StreamSpec;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -127,7 +129,7 @@ final class CsvStream implements TapStream {
   private List<String> readSample(List<String[]> sample) {
     List<String> header = null;
     for (Path file : files) {
-      try (CsvParser parser = parser(file)) {
+      try (RowReader parser = parser(file)) {
         String[] first = parser.next();
         if (first == null) {
           continue;
@@ -141,6 +143,8 @@ final class CsvStream implements TapStream {
         }
       } catch (IOException e) {
         throw unreadable(file, e);
+      } catch (UncheckedIOException e) {
+        throw unreadable(file, e.getCause());
       }
       if (sample.size() >= sampleRows) {
         break;
@@ -153,9 +157,8 @@ final class CsvStream implements TapStream {
     return header;
   }
 
-  private CsvParser parser(Path file) throws IOException {
-    return new CsvParser(CsvFiles.open(file, definition.encoding()), file.toString(),
-        definition.delimiter(), definition.quotechar());
+  private RowReader parser(Path file) throws IOException {
+    return CsvFiles.rows(file, definition.encoding(), definition.delimiter(), definition.quotechar());
   }
 
   private TaplineException unreadable(Path file, IOException e) {
@@ -183,12 +186,15 @@ final class CsvStream implements TapStream {
     private final int[] selectedColumns;
     private final ColumnKind[] kinds;
     private final boolean[] nullable;
+    private final int[] scales;
+    private final int[] integerDigits;
     private final RecordLayout layout;
     private final int columnCount;
     private int fileIndex;
     private Path file;
     private TextNode fileName;
-    private CsvParser parser;
+    private RowReader parser;
+    private ByteCsvParser bytes;
     private boolean pending;
 
     Rows(StreamContext context) {
@@ -209,9 +215,14 @@ final class CsvStream implements TapStream {
       columnCount = columns.size();
       kinds = new ColumnKind[columnCount];
       nullable = new boolean[columnCount];
+      scales = new int[columnCount];
+      integerDigits = new int[columnCount];
       for (int i = 0; i < columnCount; i++) {
-        kinds[i] = columns.get(i).kind();
-        nullable[i] = columns.get(i).nullable();
+        Column column = columns.get(i);
+        kinds[i] = column.kind();
+        nullable[i] = column.nullable();
+        scales[i] = column.scale();
+        integerDigits[i] = column.precision() - column.scale();
       }
     }
 
@@ -231,6 +242,8 @@ final class CsvStream implements TapStream {
         return true;
       } catch (IOException e) {
         throw unreadable(file, e);
+      } catch (UncheckedIOException e) {
+        throw unreadable(file, e.getCause());
       }
     }
 
@@ -241,6 +254,7 @@ final class CsvStream implements TapStream {
       file = files.get(fileIndex++);
       fileName = new TextNode(file.toString());
       parser = parser(file);
+      bytes = parser instanceof ByteCsvParser byteParser ? byteParser : null;
       String[] header = parser.next();
       if (header != null && !Arrays.asList(header).equals(headers)) {
         throw new TaplineException("Entity '" + definition.entity() + "': the header of " + file
@@ -256,7 +270,7 @@ final class CsvStream implements TapStream {
         throw new NoSuchElementException();
       }
       pending = false;
-      CsvParser row = parser;
+      RowReader row = parser;
       int fields = row.fieldCount();
       if (fields > columnCount) {
         throw new TaplineException(file + " line " + row.rowLine() + ": the row has " + fields
@@ -264,15 +278,71 @@ final class CsvStream implements TapStream {
       }
       JsonNode[] values = new JsonNode[layout.size()];
       int[] selected = selectedColumns;
-      for (int i = 0; i < selected.length; i++) {
-        int column = selected[i];
-        values[i] = convert(column < fields ? row.field(column) : "", column);
+      try {
+        if (bytes != null) {
+          for (int i = 0; i < selected.length; i++) {
+            int column = selected[i];
+            values[i] = column < fields ? convertBytes(column) : convert("", column);
+          }
+        } else {
+          for (int i = 0; i < selected.length; i++) {
+            int column = selected[i];
+            values[i] = convert(column < fields ? row.text(column) : "", column);
+          }
+        }
+      } catch (UncheckedIOException e) {
+        throw unreadable(file, e.getCause());
       }
       if (metadataColumns) {
         values[selected.length] = fileName;
         values[selected.length + 1] = LongNode.valueOf(row.rowLine());
       }
       return layout.record(values);
+    }
+
+    /** Converts field {@code column} of the byte parser's row without making a String when it can. */
+    private JsonNode convertBytes(int column) {
+      ByteCsvParser row = bytes;
+      int flags = row.flags(column);
+      int start = row.start(column);
+      int end = row.end(column);
+      if ((flags & (ByteCsvParser.SPECIAL | ByteCsvParser.HIGH)) != 0 || start == end) {
+        return convert(row.text(column), column);
+      }
+      byte[] buffer = row.buffer();
+      switch (kinds[column]) {
+        case STRING:
+          if ((flags & ByteCsvParser.ESCAPE) == 0) {
+            return new PlainTextNode(Arrays.copyOfRange(buffer, start, end));
+          }
+          return new TextNode(row.text(column));
+        case INTEGER:
+          if (end - start <= 18 && Values.isInteger(buffer, start, end)) {
+            return LongNode.valueOf(Values.parseLong(buffer, start, end));
+          }
+          break;
+        case NUMBER:
+          long shape = Values.numberShape(buffer, start, end);
+          if (shape >= 0 && (scales[column] < 0 || (shape & Values.EXPONENT) != 0
+              || (Values.fractionDigits(shape) <= scales[column]
+                  && Values.integerDigits(shape) <= integerDigits[column]))) {
+            return new DecimalTextNode(new String(buffer, start, end - start, StandardCharsets.ISO_8859_1));
+          }
+          break;
+        case DATE:
+          if (Values.hasDateShape(buffer, start, end)) {
+            return new PlainTextNode(Arrays.copyOfRange(buffer, start, end));
+          }
+          break;
+        case DATE_TIME:
+          if (Values.hasDateTimeShape(buffer, start, end)) {
+            return new PlainTextNode(Arrays.copyOfRange(buffer, start, end));
+          }
+          break;
+        default:
+          break;
+      }
+      return convert(row.text(column), column);
     }
 
     private JsonNode convert(String text, int column) {

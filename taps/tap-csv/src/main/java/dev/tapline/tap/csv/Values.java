@@ -135,4 +135,109 @@ final class Values {
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
   }
+
+  // ---- the same checks over bytes of an ASCII-compatible encoding
+
+  static boolean isInteger(byte[] bytes, int start, int end) {
+    int i = bytes[start] == '-' ? start + 1 : start;
+    if (i == end) {
+      return false;
+    }
+    if (bytes[i] == '0') {
+      return end == i + 1;
+    }
+    for (; i < end; i++) {
+      byte c = bytes[i];
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static long parseLong(byte[] bytes, int start, int end) {
+    boolean negative = bytes[start] == '-';
+    long value = 0;
+    for (int i = negative ? start + 1 : start; i < end; i++) {
+      value = value * 10 + (bytes[i] - '0');
+    }
+    return negative ? -value : value;
+  }
+
+  /** {@link #numberShape(String)} over bytes. */
+  static long numberShape(byte[] bytes, int start, int end) {
+    int i = bytes[start] == '-' ? start + 1 : start;
+    int integerStart = i;
+    if (i == end) {
+      return -1;
+    }
+    if (bytes[i] == '0') {
+      i++;
+    } else {
+      while (i < end && isDigit(bytes[i])) i++;
+    }
+    int integerDigits = i - integerStart;
+    if (integerDigits == 0) {
+      return -1;
+    }
+    int fractionDigits = 0;
+    if (i < end && bytes[i] == '.') {
+      int fractionStart = ++i;
+      while (i < end && isDigit(bytes[i])) i++;
+      fractionDigits = i - fractionStart;
+      if (fractionDigits == 0) {
+        return -1;
+      }
+    }
+    long exponent = 0;
+    if (i < end && (bytes[i] == 'e' || bytes[i] == 'E')) {
+      i++;
+      if (i < end && (bytes[i] == '+' || bytes[i] == '-')) i++;
+      int exponentStart = i;
+      while (i < end && isDigit(bytes[i])) i++;
+      if (i == exponentStart) {
+        return -1;
+      }
+      exponent = EXPONENT;
+    }
+    if (i != end || integerDigits > 0xFFFFF || fractionDigits > 0xFFFFF) {
+      return -1;
+    }
+    return exponent | ((long) integerDigits << 20) | fractionDigits;
+  }
+
+  static boolean hasDateShape(byte[] bytes, int start, int end) {
+    return end - start == 10 && datePart(bytes, start);
+  }
+
+  static boolean hasDateTimeShape(byte[] bytes, int start, int end) {
+    if (end - start < 16 || !datePart(bytes, start)) {
+      return false;
+    }
+    byte separator = bytes[start + 10];
+    if (separator != 'T' && separator != 't' && separator != ' ') {
+      return false;
+    }
+    if (!isDigit(bytes[start + 11]) || !isDigit(bytes[start + 12]) || bytes[start + 13] != ':'
+        || !isDigit(bytes[start + 14]) || !isDigit(bytes[start + 15])) {
+      return false;
+    }
+    for (int i = start + 16; i < end; i++) {
+      byte c = bytes[i];
+      if (!isDigit(c) && c != ':' && c != '.' && c != '+' && c != '-' && c != 'Z' && c != 'z') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean datePart(byte[] bytes, int s) {
+    return isDigit(bytes[s]) && isDigit(bytes[s + 1]) && isDigit(bytes[s + 2]) && isDigit(bytes[s + 3])
+        && bytes[s + 4] == '-' && isDigit(bytes[s + 5]) && isDigit(bytes[s + 6]) && bytes[s + 7] == '-'
+        && isDigit(bytes[s + 8]) && isDigit(bytes[s + 9]);
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
 }

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapline.spec.TaplineException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,9 +52,53 @@ class CsvParserTest {
     return rows;
   }
 
+  /** Hands out one byte per read. */
+  private static final class TrickleStream extends InputStream {
+    private final byte[] bytes;
+    private int position;
+
+    TrickleStream(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int read() {
+      return position == bytes.length ? -1 : bytes[position++] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+      if (position == bytes.length) {
+        return -1;
+      }
+      buffer[offset] = bytes[position++];
+      return 1;
+    }
+  }
+
+  private static List<String[]> parseBytes(InputStream in, char delimiter, char quote) throws IOException {
+    List<String[]> rows = new ArrayList<>();
+    try (ByteCsvParser parser = new ByteCsvParser(in, "test.csv", StandardCharsets.UTF_8, delimiter, quote)) {
+      String[] row;
+      while ((row = parser.next()) != null) {
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  /** Parses with both parsers, each reading all at once and one unit at a time. */
+  private static List<List<String[]>> everyWay(String text, char delimiter, char quote) throws IOException {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    return List.of(
+        parseAll(new StringReader(text), delimiter, quote),
+        parseAll(new TrickleReader(text), delimiter, quote),
+        parseBytes(new ByteArrayInputStream(utf8), delimiter, quote),
+        parseBytes(new TrickleStream(utf8), delimiter, quote));
+  }
+
   private static void assertRows(String text, String[]... expected) throws IOException {
-    for (Reader reader : new Reader[] {new StringReader(text), new TrickleReader(text)}) {
-      List<String[]> rows = parseAll(reader, ',', '"');
+    for (List<String[]> rows : everyWay(text, ',', '"')) {
       assertEquals(expected.length, rows.size(), "rows of " + text);
       for (int i = 0; i < expected.length; i++) {
         assertArrayEquals(expected[i], rows.get(i), "row " + i + " of " + text);
@@ -91,8 +138,29 @@ class CsvParserTest {
 
   @Test
   void otherDelimiterAndQuote() throws IOException {
-    List<String[]> rows = parseAll(new StringReader("a\t'b\tc'\t'it''s'\n"), '\t', '\'');
-    assertArrayEquals(new String[] {"a", "b\tc", "it's"}, rows.get(0));
+    for (List<String[]> rows : everyWay("a\t'b\tc'\t'it''s'\n", '\t', '\'')) {
+      assertArrayEquals(new String[] {"a", "b\tc", "it's"}, rows.get(0));
+    }
+  }
+
+  @Test
+  void multiByteCharactersSurviveEveryBufferBoundary() throws IOException {
+    assertRows("name,city\nZoë,\"Zürich, 東京\"\n", new String[] {"name", "city"},
+        new String[] {"Zoë", "Zürich, 東京"});
+  }
+
+  @Test
+  void bytesFlagTextThatNeedsNoEscaping() throws IOException {
+    byte[] utf8 = "plain,\"with \"\"quote\"\"\",tab\there,caf\u00e9\n".getBytes(StandardCharsets.UTF_8);
+    try (ByteCsvParser parser = new ByteCsvParser(new ByteArrayInputStream(utf8), "t", StandardCharsets.UTF_8, ',', '"')) {
+      assertTrue(parser.advance());
+      assertEquals(0, parser.flags(0));
+      assertEquals("with \"quote\"", parser.text(1));
+      assertTrue((parser.flags(1) & ByteCsvParser.SPECIAL) != 0);
+      assertTrue((parser.flags(2) & ByteCsvParser.ESCAPE) != 0);
+      assertTrue((parser.flags(3) & ByteCsvParser.HIGH) != 0);
+      assertEquals("café", parser.text(3));
+    }
   }
 
   @Test
@@ -100,13 +168,19 @@ class CsvParserTest {
     TaplineException error = assertThrows(TaplineException.class,
         () -> parseAll(new StringReader("a,b\n1,\"open\n"), ',', '"'));
     assertTrue(error.getMessage().contains("test.csv line 2"), error.getMessage());
+    TaplineException byteError = assertThrows(TaplineException.class,
+        () -> parseBytes(new ByteArrayInputStream("a,b\n1,\"open\n".getBytes(StandardCharsets.UTF_8)), ',', '"'));
+    assertTrue(byteError.getMessage().contains("test.csv line 2"), byteError.getMessage());
   }
 
   @Test
   void rowsLongerThanTheBufferAreRead() throws IOException {
     String longValue = "x".repeat(200_000);
-    List<String[]> rows = parseAll(new StringReader("a,b\n" + longValue + ",\"" + longValue + "\"\n"), ',', '"');
-    assertEquals(longValue, rows.get(1)[0]);
-    assertEquals(longValue, rows.get(1)[1]);
+    String text = "a,b\n" + longValue + ",\"" + longValue + "\"\n";
+    for (List<String[]> rows : List.of(parseAll(new StringReader(text), ',', '"'),
+        parseBytes(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), ',', '"'))) {
+      assertEquals(longValue, rows.get(1)[0]);
+      assertEquals(longValue, rows.get(1)[1]);
+    }
   }
 }
