@@ -60,7 +60,14 @@ final class PipelineRun {
   }
 
   /** Runs the pipeline to its end and returns the exit code: 0 when both sides succeeded, else 1. */
+  @SuppressWarnings("try") // the lock is held for the whole run, not used in it
   int run() {
+    try (StateFile.Lock lock = stateFile.lock()) {
+      return runLocked();
+    }
+  }
+
+  private int runLocked() {
     JsonNode initialState = stateFile.read().orElse(null);
     List<String> tapCommand = new ArrayList<>(tap.command());
     if (initialState != null) {
@@ -121,16 +128,16 @@ final class PipelineRun {
     Thread keeperThread = daemon(keeper, "state-" + target.name());
 
     Process firstToEnd;
-    boolean targetEndedFirst;
+    boolean tapStopped = false;
     int tapCode;
     int targetCode;
     try {
       firstToEnd = (Process) CompletableFuture.anyOf(tapProcess.onExit(), targetProcess.onExit()).get();
-      targetEndedFirst = !targetProcess.isAlive() && tapProcess.isAlive();
-      if (targetEndedFirst
+      if (!targetProcess.isAlive()
           && !tapProcess.waitFor(TAP_GRACE_AFTER_TARGET_ENDED.toMillis(), TimeUnit.MILLISECONDS)) {
         warn(target.name() + " ended before " + tap.name() + " finished; stopping " + tap.name() + ".");
         terminate(tapProcess.toHandle(), stopTimeout);
+        tapStopped = true;
       }
       tapCode = tapProcess.waitFor();
       targetCode = targetProcess.waitFor();
@@ -154,7 +161,9 @@ final class PipelineRun {
     info(summary(seconds, tapCode, targetCode, tapStderr, targetStderr, keeper));
 
     boolean tapFailed = tapCode != 0;
-    boolean targetFailed = targetCode != 0 || targetEndedFirst;
+    // a target that exits 0 is only at fault when the tap had to be stopped; when both end at
+    // about the same time the order in which their exits are seen is not reliable
+    boolean targetFailed = targetCode != 0 || tapStopped;
     String stateNote = stateNote(keeper);
     if (stopRequested) {
       error("The run was stopped by a signal (" + tap.name() + " exit " + tapCode + ", "
@@ -162,7 +171,7 @@ final class PipelineRun {
       return 1;
     }
     if (tapFailed || targetFailed) {
-      boolean blameTarget = targetFailed && (!tapFailed || firstToEnd == targetProcess);
+      boolean blameTarget = targetFailed && (!tapFailed || tapStopped || firstToEnd == targetProcess);
       StringBuilder message = new StringBuilder();
       if (blameTarget) {
         message.append("The target ").append(target.name());
@@ -174,9 +183,15 @@ final class PipelineRun {
       } else {
         message.append("The tap ").append(tap.name()).append(" failed: ").append(describeExit(tapCode));
         message.append(lastLines(tapStderr));
-        message.append(targetFailed
-            ? " The target " + target.name() + " then ended with " + describeExit(targetCode) + "."
-            : " The target " + target.name() + " loaded what it received and exited 0.");
+        if (targetFailed) {
+          message.append(" The target ").append(target.name()).append(" then ended with ")
+              .append(describeExit(targetCode)).append('.');
+        } else if (firstToEnd == targetProcess) {
+          message.append(" The target ").append(target.name())
+              .append(" had already ended with exit code 0, which closes the pipe.");
+        } else {
+          message.append(" The target ").append(target.name()).append(" loaded what it received and exited 0.");
+        }
       }
       error(message + " " + stateNote + " Fix the cause and run again.");
       return 1;

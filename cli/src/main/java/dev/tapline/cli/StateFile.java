@@ -3,9 +3,12 @@ package dev.tapline.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.Json;
+import dev.tapline.spec.TaplineException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -22,6 +25,12 @@ import java.util.Optional;
  */
 final class StateFile {
 
+  /** A held lock of a state file; closing releases it. */
+  interface Lock extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   private final Path path;
 
   StateFile(Path path) {
@@ -30,6 +39,48 @@ final class StateFile {
 
   Path path() {
     return path;
+  }
+
+  /**
+   * Takes the lock that keeps two runs from sharing this state file: an OS lock on {@code
+   * .<name>.lock} next to it, released when the returned handle is closed or the process ends.
+   *
+   * @throws TaplineException when another run holds it
+   */
+  Lock lock() {
+    Path lockPath = path.resolveSibling("." + path.getFileName() + ".lock");
+    FileChannel channel;
+    try {
+      Files.createDirectories(path.getParent());
+      channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new ConfigurationException("Cannot create the lock file " + lockPath + " of the state file: "
+          + e.getMessage(), e);
+    }
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new TaplineException("Cannot lock " + lockPath + ": " + e.getMessage(), e);
+    }
+    if (lock == null) {
+      closeQuietly(channel);
+      throw new TaplineException("Another run is using the state file " + path + " (it holds "
+          + lockPath + "). Two runs on one state file would overwrite each other's bookmarks;"
+          + " wait for the other run to end.");
+    }
+    return () -> closeQuietly(channel);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // nothing was locked
+    }
   }
 
   /** True when the file exists and holds more than white space: worth passing to a tap. */

@@ -133,6 +133,19 @@ class EndToEndTest {
   }
 
   @Test
+  void checkPassesTheOutputOfTapCsv() throws IOException {
+    appendRows(1, 500);
+    Path config = Files.writeString(folder.resolve("tap-csv.json"),
+        "{\"files\": [{\"entity\": \"orders\", \"path\": \"" + csv() + "\", \"keys\": [\"id\"],"
+            + " \"replication_key\": \"updated_at\"}]}");
+
+    Cli.Result result = cli.execute("check", tap().toString(), "--config", config.toString());
+
+    assertEquals(0, result.exitCode(), result::toString);
+    assertTrue(result.err().contains("orders: 1 schema, 500 records"), result::toString);
+  }
+
+  @Test
   void aTargetKilledMidRunLeavesAWholeStateAndTheRerunLosesNoRow() throws Exception {
     int rows = 200_000;
     appendRows(1, rows);

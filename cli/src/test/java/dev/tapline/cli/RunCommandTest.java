@@ -343,6 +343,24 @@ class RunCommandTest {
     assertNotEquals(true, Files.exists(received()), "nothing ran");
   }
 
+  @Test
+  void aSecondRunOnTheSameStateFileIsRefusedWhileTheFirstHoldsIt() throws IOException {
+    Files.writeString(stateFile(), Json.write(bookmark(1)));
+    Path tap = Scripts.write(folder, "tap-orders", Scripts.print(Scripts.SCHEMA, Scripts.state(2)));
+    Path target = echoingTarget();
+
+    Cli.Result refused;
+    try (StateFile.Lock held = new StateFile(stateFile()).lock()) {
+      refused = run(tap, target);
+    }
+    Cli.Result after = run(tap, target);
+
+    assertEquals(1, refused.exitCode(), refused::toString);
+    assertTrue(refused.err().startsWith("ERROR Another run is using the state file " + stateFile()), refused::toString);
+    assertEquals(bookmark(2), savedState(), "once released, a run goes ahead");
+    assertEquals(0, after.exitCode(), after::toString);
+  }
+
   private static String lastLine(String text) {
     List<String> lines = text.strip().lines().toList();
     return lines.get(lines.size() - 1);
