@@ -20,7 +20,7 @@ import org.duckdb.DuckDBConnection;
  * last row of each.
  *
  * <p>DuckDB's {@code DECIMAL} holds at most 38 digits: a number without declared precision becomes
- * {@code DECIMAL(38,9)} (values with more than 9 decimals are rounded to 9, values with more than
+ * {@code DECIMAL(38,s)} with the scale its {@code multipleOf} implies, else {@code DECIMAL(38,9)} (values with more than 9 decimals are rounded to 9, values with more than
  * 29 integer digits fail the batch with DuckDB's conversion error), and a declared precision above
  * 38 is stored as exact text in a {@code VARCHAR} column.
  */
@@ -40,7 +40,7 @@ public final class DuckDbDialect extends GenericSqlDialect {
       return wanted;
     }
     if (wanted.precision() == null) {
-      return ColumnType.numeric(MAX_DECIMAL_DIGITS, DEFAULT_SCALE);
+      return ColumnType.numeric(MAX_DECIMAL_DIGITS, wanted.scale() == null ? DEFAULT_SCALE : wanted.scale());
     }
     if (wanted.precision() > MAX_DECIMAL_DIGITS) {
       return ColumnType.TEXT;

@@ -8,7 +8,8 @@ import dev.tapline.spec.schema.PropertyType;
  *
  * @param kind the kind of values
  * @param precision total digits of a {@link Kind#NUMERIC} column, or null for an unconstrained one
- * @param scale digits after the point of a {@link Kind#NUMERIC} column, or null
+ * @param scale digits after the point of a {@link Kind#NUMERIC} column, or null; with a null
+ *     precision it is only a hint (the scale {@code multipleOf} implies)
  */
 public record ColumnType(Kind kind, Integer precision, Integer scale) {
 
@@ -55,7 +56,8 @@ public record ColumnType(Kind kind, Integer precision, Integer scale) {
           int scale = property.scale() == null ? 0 : property.scale();
           return numeric(Math.max(property.precision(), scale), scale);
         }
-        return NUMERIC;
+        // a scale without precision (from multipleOf) is a hint for databases that need one
+        return property.scale() == null ? NUMERIC : new ColumnType(Kind.NUMERIC, null, property.scale());
       case STRING:
         return TEXT;
       case BOOLEAN:
