@@ -24,8 +24,12 @@ class CheckCommandTest {
   private final Cli cli = new Cli();
 
   private static Path sample(String name) {
+    return resource("/singer-tools-samples/" + name);
+  }
+
+  private static Path resource(String name) {
     try {
-      return Path.of(CheckCommandTest.class.getResource("/singer-tools-samples/" + name).toURI());
+      return Path.of(CheckCommandTest.class.getResource(name).toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -65,6 +69,37 @@ class CheckCommandTest {
     if (!file.contains("no-stream")) {
       assertTrue(error.contains("stream \"exchange_rate\""), error);
     }
+  }
+
+  @Test
+  void aRealTapOutputWithManyStreamsAndActivateVersionPasses() {
+    Cli.Result result = cli.execute("check", "--input",
+        resource("/pipelinewise-target-postgres/messages-with-multiple-streams.json").toString());
+
+    assertEquals(0, result.exitCode(), result::toString);
+    assertTrue(result.err().contains("34 valid messages in 34 lines, 4 streams, 13 states"), result::toString);
+    assertTrue(result.err().contains("tap_mysql_test-test_table_three: 1 schema, 3 records, 3 activate_version"),
+        result::toString);
+  }
+
+  @Test
+  void aLineOfTextAmongTheMessagesFails() {
+    Cli.Result result = cli.execute("check", "--input",
+        resource("/pipelinewise-target-postgres/invalid-json.json").toString());
+
+    assertEquals(1, result.exitCode(), result::toString);
+    assertTrue(result.err().contains("line 3 (no stream): not valid JSON"), result::toString);
+    assertTrue(result.err().contains("The line starts: THIS IS A TEST INPUT"), result::toString);
+  }
+
+  @Test
+  void aRecordOfAStreamWhoseSchemaComesLaterFails() {
+    Cli.Result result = cli.execute("check", "--input",
+        resource("/pipelinewise-target-postgres/invalid-message-order.json").toString());
+
+    assertEquals(1, result.exitCode(), result::toString);
+    assertTrue(result.err().contains("line 3, stream \"tap_mysql_test-test_table_two\": RECORD before the stream's SCHEMA"),
+        result::toString);
   }
 
   @Test
