@@ -348,7 +348,7 @@ final class CsvStream implements TapStream {
     private JsonNode convert(String text, int column) {
       if (text.isEmpty()) {
         if (!nullable[column]) {
-          throw mismatch(text, column, "a value (the column is not nullable)");
+          throw mismatch(text, column, "empty: the column is a key, so it needs a value");
         }
         return NullNode.getInstance();
       }
@@ -404,8 +404,9 @@ final class CsvStream implements TapStream {
           : "as inferred from the first " + sampleRows + " rows (declare the column's type in the"
               + " entity's \"schema\", or raise infer_sample_rows)";
       String shown = text.length() > 60 ? text.substring(0, 60) + "..." : text;
+      String problem = text.isEmpty() ? "the cell is " + expected : "'" + shown + "' is not " + expected;
       return new TaplineException(file + " line " + parser.rowLine() + ", column '" + described.header()
-          + "' (" + described.name() + "): '" + shown + "' is not " + expected + ", " + origin + ".");
+          + "' (" + described.name() + "): " + problem + ", " + origin + ".");
     }
 
     void close() {

@@ -123,8 +123,19 @@ public final class CsvTap extends Tap<CsvTap.Settings> {
     List<FileDefinition> definitions = new ArrayList<>(settings.files());
     settings.csvFilesDefinition().ifPresent(file -> definitions.addAll(readDefinitions(file)));
     List<TapStream> streams = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
     for (FileDefinition definition : definitions) {
-      streams.add(new CsvStream(definition, settings.inferSampleRows(), settings.addMetadataColumns()));
+      try {
+        streams.add(new CsvStream(definition, settings.inferSampleRows(), settings.addMetadataColumns()));
+      } catch (ConfigurationException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    if (problems.size() == 1) {
+      throw new ConfigurationException(problems.get(0));
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException("The files have " + problems.size() + " problems", problems);
     }
     return streams;
   }

@@ -237,4 +237,24 @@ class CsvTapTest {
     assertEquals(0, run.exitCode(), run.describe());
     assertEquals(1, run.records("x").size());
   }
+
+  @Test
+  void problemsOfSeveralEntitiesAreReportedTogether() throws IOException {
+    Path first = directory.resolve("first.csv");
+    Path second = directory.resolve("second*.csv");
+    TapRun run = TapRun.run(new CsvTap(), "--config",
+        config("[" + entity("a", first, "") + ", " + entity("b", second, "") + "]", "").toString());
+    assertEquals(2, run.exitCode(), run.describe());
+    assertTrue(run.stderr().contains("'a'") && run.stderr().contains("'b'"), run.stderr());
+  }
+
+  @Test
+  void anEmptyKeyCellAfterTheSampleIsNamed() throws IOException {
+    Path file = directory.resolve("keys.csv");
+    Files.writeString(file, "id,name\n1,a\n,b\n");
+    TapRun run = TapRun.run(new CsvTap(), "--config",
+        config("[" + entity("keys", file, "\"keys\": [\"id\"]") + "]", "\"infer_sample_rows\": 1").toString());
+    assertEquals(1, run.exitCode(), run.describe());
+    assertTrue(run.stderr().contains("line 3, column 'id'") && run.stderr().contains("key"), run.stderr());
+  }
 }
