@@ -87,6 +87,14 @@ run env JAVA_HOME="$work/no-java" "$dist/bin/tapline" --version
 check "JAVA_HOME without java: exit 1 and a clear error" \
   test "$status" -eq 1 -a "$(grep -c "ERROR tapline: JAVA_HOME is '$work/no-java'" "$work/err")" -eq 1
 
+mkdir -p "$work/old-java/bin"
+printf '#!/bin/sh\necho "this java must not be started" >&2\nexit 99\n' >"$work/old-java/bin/java"
+chmod +x "$work/old-java/bin/java"
+printf 'IMPLEMENTOR="Example"\nJAVA_VERSION="11.0.22"\n' >"$work/old-java/release"
+run env JAVA_HOME="$work/old-java" "$dist/bin/tapline" --version
+check "Java 11 is refused before it starts, with exit 1" status_is 1
+check "... naming the version and what is needed" stderr_contains "is Java 11.0.22; Tapline needs Java 17 or newer"
+
 # a moved copy works, makes its own archive, and a stale archive is harmless
 mkdir -p "$work/moved here"
 cp -Rp "$dist" "$work/moved here/tapline"
