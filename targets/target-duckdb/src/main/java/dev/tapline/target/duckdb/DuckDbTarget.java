@@ -1,5 +1,6 @@
 package dev.tapline.target.duckdb;
 
+import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.config.Setting;
 import dev.tapline.target.Target;
 import dev.tapline.target.jdbc.InvalidDatePolicy;
@@ -14,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.sql.Statement;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -31,6 +33,8 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
           aliases = {"filepath"}) Path path,
       @Setting(description = "Schema the streams land in; a stream named source-table otherwise uses its source schema",
           required = false) String defaultTargetSchema,
+      @Setting(description = "DuckDB's memory_limit for the load (e.g. 128MB, 2GB); DuckDB spills to disk beyond it",
+          defaultValue = "100MB") String memoryLimit,
       @Setting(description = "Source schema (the part of a stream name before '-') to target schema",
           required = false) Map<String, String> schemaMapping,
       @Setting(description = "append-only, upsert or overwrite; default upsert for streams with key properties, else append-only",
@@ -81,8 +85,20 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
     SharedDatabase database = databases.get(settings);
     if (database == null) {
       Path file = settings.path().toAbsolutePath();
-      database = new SharedDatabase(
-          (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file));
+      String limit = settings.memoryLimit().strip();
+      if (!limit.matches("(?i)[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)")) {
+        throw new ConfigurationException("memory_limit must be a size such as 100MB or 2GB, not '" + limit + "'");
+      }
+      DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+      // set after opening, not as a connection property: other connections of this process to the
+      // same file (DuckDB shares one instance per file) need not repeat the configuration
+      try (Statement statement = root.createStatement()) {
+        statement.execute("SET memory_limit = '" + limit + "'");
+      } catch (SQLException e) {
+        root.close();
+        throw e;
+      }
+      database = new SharedDatabase(root);
       databases.put(settings, database);
     }
     database.users++;
