@@ -53,6 +53,19 @@ public interface Sink extends AutoCloseable {
    */
   void write(ObjectNode record, RecordMessage message);
 
+  /**
+   * Stages one record that reaches the sink unchanged, together with the exact JSON text it
+   * arrived in; called instead of {@link #write(ObjectNode, RecordMessage)} when that text is at
+   * hand (no metadata added, no flattening). A sink that stores JSON may copy the text rather than
+   * serialise the record again. The default ignores the text.
+   *
+   * @param json UTF-8 bytes of the record object exactly as received, never null; owned by the
+   *     sink from now on
+   */
+  default void write(ObjectNode record, RecordMessage message, byte[] json) {
+    write(record, message);
+  }
+
   /** Makes every record written since the last commit durable. Called only after a write. */
   void commit();
 

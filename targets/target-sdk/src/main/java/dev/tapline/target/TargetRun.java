@@ -142,7 +142,7 @@ final class TargetRun<S extends Record> {
     for (int i = 0; i < chunk.count; i++) {
       Message message = messages[i];
       if (message instanceof RecordMessage record) {
-        handleRecord(record, chunk.lineNumbers[i], chunk.sizes[i]);
+        handleRecord(record, chunk.lineNumbers[i], chunk.sizes[i], chunk.recordTexts[i]);
       } else if (message instanceof SchemaMessage schema) {
         handleSchema(schema, chunk.lineNumbers[i]);
       } else if (message instanceof StateMessage state) {
@@ -156,7 +156,7 @@ final class TargetRun<S extends Record> {
     }
   }
 
-  private void handleRecord(RecordMessage message, long lineNumber, int size) {
+  private void handleRecord(RecordMessage message, long lineNumber, int size, byte[] text) {
     StreamLoader loader = lastLoader;
     if (loader == null || !loader.stream.equals(message.stream())) {
       loader = streams.get(message.stream());
@@ -185,7 +185,11 @@ final class TargetRun<S extends Record> {
       }
     }
     if (flattener != null) {
-      record = flattener.flattenRecord(record);
+      ObjectNode flat = flattener.flattenRecord(record);
+      if (flat != record) {
+        record = flat;
+        text = null;
+      }
     }
     if (uncommittedRows == 0) {
       oldestUncommittedNanos = System.nanoTime();
@@ -193,8 +197,13 @@ final class TargetRun<S extends Record> {
     }
     if (metadata != null) {
       metadata.addTo(record, message, receivedAt, batchedAt);
+      text = null;
     }
-    loader.sink.write(record, message);
+    if (text != null) {
+      loader.sink.write(record, message, text);
+    } else {
+      loader.sink.write(record, message);
+    }
     uncommittedRows++;
     uncommittedBytes += size;
     if (++loader.uncommitted >= sdk.batchSizeRows() || uncommittedBytes >= sdk.batchSizeBytes()) {
