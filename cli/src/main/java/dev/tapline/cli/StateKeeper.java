@@ -1,9 +1,7 @@
 package dev.tapline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tapline.spec.Message;
-import dev.tapline.spec.MessageReader;
-import dev.tapline.spec.ProtocolException;
+import dev.tapline.spec.Json;
 import dev.tapline.spec.StateMessage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * Reads what a target writes on stdout (the states it has committed) and writes each one to the
- * state file. A burst of states already waiting in the pipe is written once, as its last state;
+ * state file. A line is a STATE message, or a bare state object as Python targets echo it. A burst of states already waiting in the pipe is written once, as its last state;
  * a state is never held back for longer than {@link #MAXIMUM_DELAY_NANOS}.
  *
  * <p>The rule of the state file: it is only replaced by a newer state the target echoed, and an
@@ -80,29 +78,47 @@ final class StateKeeper implements Runnable {
     } finally {
       writePending();
       if (otherLines > WARNINGS_SHOWN) {
-        warnings.accept(targetName + " wrote " + otherLines + " lines on stdout that were not STATE"
-            + " messages; they were ignored.");
+        warnings.accept(targetName + " wrote " + otherLines + " lines on stdout that were not states;"
+            + " they were ignored.");
       }
     }
   }
 
   private void accept(String line, long lineNumber) {
-    Message message;
-    try {
-      message = MessageReader.parse(line, lineNumber, warning -> {});
-    } catch (ProtocolException e) {
-      message = null;
-    }
-    if (message instanceof StateMessage state) {
+    JsonNode state = stateIn(line);
+    if (state != null) {
       statesReceived++;
-      pending = state.value();
+      pending = state;
       return;
     }
     otherLines++;
     if (otherLines <= WARNINGS_SHOWN) {
       warnings.accept("Ignored line " + lineNumber + " of " + targetName + "'s stdout: a target"
-          + " writes only STATE messages there. The line starts: " + abbreviate(line));
+          + " writes only states there. The line starts: " + abbreviate(line));
     }
+  }
+
+  /**
+   * The state a target's output line carries, or {@code null}: a STATE message (what Tapline's
+   * targets write), or a bare JSON object without a {@code type}, which is how singer-python and
+   * Meltano SDK targets echo a state.
+   */
+  static JsonNode stateIn(String line) {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(line);
+    } catch (IOException e) {
+      return null;
+    }
+    if (node == null || !node.isObject()) {
+      return null;
+    }
+    JsonNode type = node.get("type");
+    if (type == null) {
+      return node;
+    }
+    JsonNode value = node.get("value");
+    return type.isTextual() && "STATE".equalsIgnoreCase(type.textValue()) && value != null ? value : null;
   }
 
   private void writePending() {

@@ -219,7 +219,8 @@ class RunCommandTest {
   void linesOtherThanStatesOnTheTargetsStdoutAreIgnoredWithAWarning() {
     Path tap = Scripts.write(folder, "tap-orders", Scripts.print(Scripts.SCHEMA));
     Path target = Scripts.write(folder, "target-noisy",
-        "cat > /dev/null\necho 'Loaded 0 rows'\necho '" + Scripts.state(4) + "'\necho '{\"type\": \"STATE\"'\n");
+        "cat > /dev/null\necho 'Loaded 0 rows'\necho '" + Scripts.state(4) + "'\necho '{\"type\": \"STATE\"'\n"
+            + "echo '" + Scripts.record(5) + "'\n");
 
     Cli.Result result = run(tap, target);
 
@@ -227,6 +228,22 @@ class RunCommandTest {
     assertEquals(bookmark(4), savedState());
     assertTrue(result.err().contains("WARN  Ignored line 1 of target-noisy's stdout"), result::toString);
     assertTrue(result.err().contains("WARN  Ignored line 3 of target-noisy's stdout"), result::toString);
+    assertTrue(result.err().contains("WARN  Ignored line 4 of target-noisy's stdout"), result::toString);
+  }
+
+  @Test
+  void acceptsTheBareStateObjectsThatPythonTargetsEcho() {
+    Path tap = Scripts.write(folder, "tap-orders", Scripts.print(Scripts.SCHEMA, Scripts.record(1)));
+    // singer-python and Meltano SDK targets write the state value itself, one JSON object a line
+    Path target = Scripts.write(folder, "target-python-style",
+        "cat > /dev/null\necho '{\"bookmarks\": {\"orders\": {\"id\": 3}}}'\n"
+            + "echo '{\"bookmarks\": {\"orders\": {\"id\": 8}}}'\n");
+
+    Cli.Result result = run(tap, target);
+
+    assertEquals(0, result.exitCode(), result::toString);
+    assertEquals(bookmark(8), savedState());
+    assertFalse(result.err().contains("WARN"), result::toString);
   }
 
   @Test
