@@ -1,194 +1,355 @@
 package dev.tapline.tap;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tapline.spec.Json;
 import dev.tapline.spec.Timestamps;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The tap's stdout: SCHEMA, RECORD and STATE lines in the strict form of {@link
- * dev.tapline.spec.MessageWriter}, with a faster RECORD path (the envelope is written as prepared
- * bytes, {@link DecimalTextNode}s as their digits). Flushed after each STATE. Not thread-safe.
+ * dev.tapline.spec.MessageWriter} (upper-case types, {@code key_properties} always present,
+ * {@code time_extracted} in UTC with {@code Z}, numbers exactly as held, UTF-8).
+ *
+ * <p>RECORD lines are encoded here directly into a byte buffer (the envelope and property names
+ * prepared once, {@link PlainTextNode}s and {@link DecimalTextNode}s copied as they are); SCHEMA
+ * and STATE lines go through Jackson. Flushed after each STATE and at the end. Not thread-safe.
  */
 final class MessageOutput implements AutoCloseable {
 
-  private final OutputStream out;
-  private final JsonGenerator generator;
-  private String recordStream;
-  private SerializableString recordPrefix;
-  private Instant lastExtracted;
-  private SerializableString extractedSuffix;
-  private String[] recentNames = new String[32];
-  private SerializableString[] recentEncodedNames = new SerializableString[32];
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
-  MessageOutput(OutputStream target) {
-    this.out = new BufferedOutputStream(target, 1 << 17);
-    try {
-      this.generator = Json.MAPPER.createGenerator(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    generator.setRootValueSeparator(null);
-    generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    generator.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
-    generator.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+  private final OutputStream out;
+  private byte[] buffer = new byte[1 << 17];
+  private int count;
+  private String recordStream;
+  private byte[] recordPrefix;
+  private Instant lastExtracted;
+  private byte[] extractedSuffix;
+  private String[] recentNames = new String[32];
+  private byte[][] recentEncodedNames = new byte[32][];
+
+  MessageOutput(OutputStream out) {
+    this.out = out;
   }
 
   void writeSchema(String stream, ObjectNode schema, List<String> keys, List<String> bookmarks) {
-    try {
-      generator.writeStartObject();
-      generator.writeStringField("type", "SCHEMA");
-      generator.writeStringField("stream", stream);
-      generator.writeFieldName("schema");
-      writeNode(schema);
-      writeStrings("key_properties", keys);
-      if (!bookmarks.isEmpty()) {
-        writeStrings("bookmark_properties", bookmarks);
-      }
-      generator.writeEndObject();
-      generator.writeRaw('\n');
-    } catch (IOException e) {
-      throw failed(e);
+    ObjectNode message = Json.object();
+    message.put("type", "SCHEMA");
+    message.put("stream", stream);
+    message.set("schema", schema);
+    ArrayNode keyArray = message.putArray("key_properties");
+    keys.forEach(keyArray::add);
+    if (!bookmarks.isEmpty()) {
+      ArrayNode bookmarkArray = message.putArray("bookmark_properties");
+      bookmarks.forEach(bookmarkArray::add);
     }
-  }
-
-  void writeRecord(String stream, ObjectNode record, Instant timeExtracted) {
-    try {
-      if (!stream.equals(recordStream)) {
-        recordStream = stream;
-        recordPrefix = new SerializedString("{\"type\":\"RECORD\",\"stream\":\""
-            + new String(new SerializedString(stream).asQuotedChars()) + "\",\"record\":");
-      }
-      if (!timeExtracted.equals(lastExtracted)) {
-        lastExtracted = timeExtracted;
-        extractedSuffix = new SerializedString(
-            ",\"time_extracted\":\"" + Timestamps.format(timeExtracted) + "\"}\n");
-      }
-      generator.writeRaw(recordPrefix);
-      writeRecordFields(record);
-      generator.writeRaw(extractedSuffix);
-    } catch (IOException e) {
-      throw failed(e);
-    }
+    writeLine(message);
   }
 
   void writeState(JsonNode value) {
-    try {
-      generator.writeStartObject();
-      generator.writeStringField("type", "STATE");
-      generator.writeFieldName("value");
-      writeNode(value);
-      generator.writeEndObject();
-      generator.writeRaw('\n');
-    } catch (IOException e) {
-      throw failed(e);
-    }
+    ObjectNode message = Json.object();
+    message.put("type", "STATE");
+    message.set("value", value);
+    writeLine(message);
     flush();
   }
 
-  private void writeStrings(String field, List<String> values) throws IOException {
-    generator.writeArrayFieldStart(field);
-    for (String value : values) {
-      generator.writeString(value);
+  private void writeLine(ObjectNode message) {
+    byte[] json;
+    try {
+      json = Json.MAPPER.writeValueAsBytes(message);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
     }
-    generator.writeEndArray();
+    append(json);
+    ensure(1);
+    buffer[count++] = '\n';
+  }
+
+  void writeRecord(String stream, ObjectNode record, Instant timeExtracted) {
+    if (!stream.equals(recordStream)) {
+      recordStream = stream;
+      recordPrefix = ("{\"type\":\"RECORD\",\"stream\":" + quoted(stream) + ",\"record\":")
+          .getBytes(StandardCharsets.UTF_8);
+    }
+    if (!timeExtracted.equals(lastExtracted)) {
+      lastExtracted = timeExtracted;
+      extractedSuffix = (",\"time_extracted\":\"" + Timestamps.format(timeExtracted) + "\"}\n")
+          .getBytes(StandardCharsets.US_ASCII);
+    }
+    append(recordPrefix);
+    writeRecordFields(record);
+    append(extractedSuffix);
   }
 
   /**
    * Writes a record object. Its property names are encoded once and reused by position while the
    * records share their name instances (as {@link RecordLayout} records do).
    */
-  private void writeRecordFields(ObjectNode record) throws IOException {
-    generator.writeStartObject();
+  private void writeRecordFields(ObjectNode record) {
+    ensure(1);
+    buffer[count++] = '{';
     int position = 0;
     for (Map.Entry<String, JsonNode> field : record.properties()) {
       String name = field.getKey();
       if (position >= recentNames.length) {
-        recentNames = java.util.Arrays.copyOf(recentNames, position * 2);
-        recentEncodedNames = java.util.Arrays.copyOf(recentEncodedNames, position * 2);
+        recentNames = Arrays.copyOf(recentNames, position * 2);
+        recentEncodedNames = Arrays.copyOf(recentEncodedNames, position * 2);
       }
-      SerializableString encoded = recentEncodedNames[position];
+      byte[] encoded = recentEncodedNames[position];
       if (recentNames[position] != name) {
-        encoded = new SerializedString(name);
+        encoded = (quoted(name) + ":").getBytes(StandardCharsets.UTF_8);
         recentNames[position] = name;
         recentEncodedNames[position] = encoded;
       }
-      generator.writeFieldName(encoded);
-      writeNode(field.getValue());
+      ensure(encoded.length + 1);
+      if (position > 0) {
+        buffer[count++] = ',';
+      }
+      System.arraycopy(encoded, 0, buffer, count, encoded.length);
+      count += encoded.length;
+      writeValue(field.getValue());
       position++;
     }
-    generator.writeEndObject();
+    ensure(1);
+    buffer[count++] = '}';
   }
 
-  private void writeNode(JsonNode node) throws IOException {
+  /** A JSON string literal, quotes included. */
+  private static String quoted(String text) {
+    try {
+      return Json.MAPPER.writeValueAsString(text);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeValue(JsonNode node) {
     if (node instanceof PlainTextNode plain) {
       byte[] utf8 = plain.utf8();
-      generator.writeRawUTF8String(utf8, 0, utf8.length);
+      ensure(utf8.length + 2);
+      buffer[count++] = '"';
+      System.arraycopy(utf8, 0, buffer, count, utf8.length);
+      count += utf8.length;
+      buffer[count++] = '"';
+      return;
+    }
+    if (node instanceof DecimalTextNode decimal) {
+      writeAscii(decimal.text());
       return;
     }
     switch (node.getNodeType()) {
-      case OBJECT -> {
-        generator.writeStartObject();
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-          generator.writeFieldName(field.getKey());
-          writeNode(field.getValue());
+      case STRING -> writeString(node.textValue());
+      case NUMBER -> {
+        switch (node.numberType()) {
+          case INT, LONG -> writeLong(node.longValue());
+          case BIG_INTEGER -> writeAscii(node.bigIntegerValue().toString());
+          case BIG_DECIMAL -> writeDecimal(node.decimalValue());
+          case FLOAT, DOUBLE -> writeAscii(Double.isFinite(node.doubleValue())
+              ? String.valueOf(node.doubleValue()) : "null");
         }
-        generator.writeEndObject();
+      }
+      case BOOLEAN -> append(node.booleanValue() ? TRUE : FALSE);
+      case NULL, MISSING -> append(NULL);
+      case OBJECT -> {
+        ensure(1);
+        buffer[count++] = '{';
+        boolean first = true;
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+          if (!first) {
+            ensure(1);
+            buffer[count++] = ',';
+          }
+          first = false;
+          writeString(field.getKey());
+          ensure(1);
+          buffer[count++] = ':';
+          writeValue(field.getValue());
+        }
+        ensure(1);
+        buffer[count++] = '}';
       }
       case ARRAY -> {
-        generator.writeStartArray();
-        for (JsonNode item : node) {
-          writeNode(item);
+        ensure(1);
+        buffer[count++] = '[';
+        for (int i = 0; i < node.size(); i++) {
+          if (i > 0) {
+            ensure(1);
+            buffer[count++] = ',';
+          }
+          writeValue(node.get(i));
         }
-        generator.writeEndArray();
+        ensure(1);
+        buffer[count++] = ']';
       }
-      case STRING -> generator.writeString(node.textValue());
-      case NUMBER -> {
-        if (node instanceof DecimalTextNode text) {
-          generator.writeNumber(text.text());
-          return;
-        }
-        switch (node.numberType()) {
-          case INT -> generator.writeNumber(node.intValue());
-          case LONG -> generator.writeNumber(node.longValue());
-          case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
-          case BIG_DECIMAL -> generator.writeNumber(node.decimalValue());
-          case FLOAT -> generator.writeNumber(node.floatValue());
-          case DOUBLE -> generator.writeNumber(node.doubleValue());
+      case BINARY -> writeBinary(node);
+      case POJO -> {
+        try {
+          append(Json.MAPPER.writeValueAsBytes(node));
+        } catch (JsonProcessingException e) {
+          throw new UncheckedIOException(e);
         }
       }
-      case BOOLEAN -> generator.writeBoolean(node.booleanValue());
-      case NULL, MISSING -> generator.writeNull();
-      case BINARY -> generator.writeBinary(node.binaryValue());
-      case POJO -> generator.writeObject(node);
     }
   }
 
-  void flush() {
+  private void writeBinary(JsonNode node) {
     try {
-      generator.flush();
+      writeAscii("\"" + Base64.getEncoder().encodeToString(node.binaryValue()) + "\"");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeDecimal(BigDecimal value) {
+    writeAscii(value.toPlainString());
+  }
+
+  private void writeLong(long value) {
+    if (value == Long.MIN_VALUE) {
+      writeAscii(Long.toString(value));
+      return;
+    }
+    ensure(20);
+    if (value < 0) {
+      buffer[count++] = '-';
+      value = -value;
+    }
+    int digits = 1;
+    for (long rest = value / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    int end = count + digits;
+    for (int i = end - 1; i >= count; i--) {
+      buffer[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    count = end;
+  }
+
+  /** Text known to be ASCII without anything to escape (numbers, prepared fragments). */
+  private void writeAscii(String text) {
+    int length = text.length();
+    ensure(length);
+    for (int i = 0; i < length; i++) {
+      buffer[count++] = (byte) text.charAt(i);
+    }
+  }
+
+  /** A JSON string: quotes, backslash and control characters escaped, the rest as UTF-8. */
+  private void writeString(String text) {
+    int length = text.length();
+    ensure(length * 6 + 2);
+    byte[] bytes = buffer;
+    int at = count;
+    bytes[at++] = '"';
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        if (c >= 0x20 && c != '"' && c != '\\') {
+          bytes[at++] = (byte) c;
+          continue;
+        }
+        bytes[at++] = '\\';
+        switch (c) {
+          case '"' -> bytes[at++] = '"';
+          case '\\' -> bytes[at++] = '\\';
+          case '\n' -> bytes[at++] = 'n';
+          case '\r' -> bytes[at++] = 'r';
+          case '\t' -> bytes[at++] = 't';
+          case '\b' -> bytes[at++] = 'b';
+          case '\f' -> bytes[at++] = 'f';
+          default -> {
+            bytes[at++] = 'u';
+            bytes[at++] = '0';
+            bytes[at++] = '0';
+            bytes[at++] = HEX[c >> 4];
+            bytes[at++] = HEX[c & 0xF];
+          }
+        }
+      } else if (c < 0x800) {
+        bytes[at++] = (byte) (0xC0 | (c >> 6));
+        bytes[at++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c) && i + 1 < length
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        int codePoint = Character.toCodePoint(c, text.charAt(++i));
+        bytes[at++] = (byte) (0xF0 | (codePoint >> 18));
+        bytes[at++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
+        bytes[at++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
+        bytes[at++] = (byte) (0x80 | (codePoint & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        // a lone surrogate cannot be UTF-8; the JSON escape keeps it
+        bytes[at++] = '\\';
+        bytes[at++] = 'u';
+        bytes[at++] = HEX[c >> 12];
+        bytes[at++] = HEX[(c >> 8) & 0xF];
+        bytes[at++] = HEX[(c >> 4) & 0xF];
+        bytes[at++] = HEX[c & 0xF];
+      } else {
+        bytes[at++] = (byte) (0xE0 | (c >> 12));
+        bytes[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        bytes[at++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    bytes[at++] = '"';
+    count = at;
+  }
+
+  private void append(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buffer, count, bytes.length);
+    count += bytes.length;
+  }
+
+  /** Makes room for {@code needed} more bytes: flushes, and grows the buffer for huge values. */
+  private void ensure(int needed) {
+    if (count + needed <= buffer.length) {
+      return;
+    }
+    drain();
+    if (needed > buffer.length) {
+      buffer = new byte[Math.max(needed, buffer.length * 2)];
+    }
+  }
+
+  private void drain() {
+    if (count == 0) {
+      return;
+    }
+    try {
+      out.write(buffer, 0, count);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write messages to stdout: " + e.getMessage(), e);
+    }
+    count = 0;
+  }
+
+  void flush() {
+    drain();
+    try {
       out.flush();
     } catch (IOException e) {
-      throw failed(e);
+      throw new UncheckedIOException("Cannot write messages to stdout: " + e.getMessage(), e);
     }
   }
 
   @Override
   public void close() {
     flush();
-  }
-
-  private static UncheckedIOException failed(IOException e) {
-    return new UncheckedIOException("Cannot write messages to stdout: " + e.getMessage(), e);
   }
 }
