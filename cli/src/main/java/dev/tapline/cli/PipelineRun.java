@@ -59,7 +59,10 @@ final class PipelineRun {
     this.stopTimeout = stopTimeout;
   }
 
-  /** Runs the pipeline to its end and returns the exit code: 0 when both sides succeeded, else 1. */
+  /**
+   * Runs the pipeline to its end and returns the exit code: 0 when both sides succeeded; 2 when the
+   * side that failed exited with 2 (its usage or configuration); else 1.
+   */
   @SuppressWarnings("try") // the lock is held for the whole run, not used in it
   int run() {
     try (StateFile.Lock lock = stateFile.lock()) {
@@ -194,7 +197,9 @@ final class PipelineRun {
         }
       }
       error(message + " " + stateNote + " Fix the cause and run again.");
-      return 1;
+      // a side that reports a usage or configuration problem (2) makes the run's problem one too
+      int blamedCode = blameTarget ? targetCode : tapCode;
+      return blamedCode == 2 ? 2 : 1;
     }
     if (keeper.failure() != null) {
       error("Both sides succeeded but the state file " + stateFile.path() + " could not be written: "

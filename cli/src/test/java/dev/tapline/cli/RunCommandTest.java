@@ -176,6 +176,19 @@ class RunCommandTest {
   }
 
   @Test
+  void aSideWithABadConfigurationMakesTheRunExitWithTwo() {
+    Path tap = Scripts.write(folder, "tap-misconfigured",
+        "echo 'ERROR Settings: missing key \"files\"' >&2\nexit 2\n");
+
+    Cli.Result result = run(tap, echoingTarget());
+
+    assertEquals(2, result.exitCode(), result::toString);
+    String error = lastLine(result.err());
+    assertTrue(error.startsWith("ERROR The tap tap-misconfigured failed: exit code 2"), error);
+    assertTrue(error.contains("missing key \"files\""), error);
+  }
+
+  @Test
   void aTargetKilledBySignalIsReportedAsSuch() {
     Path tap = Scripts.write(folder, "tap-orders", Scripts.print(Scripts.SCHEMA, Scripts.record(1)));
     Path target = Scripts.write(folder, "target-doomed", "kill -9 $$\n");
