@@ -266,6 +266,8 @@ final class PipelineRun {
     stopRequested = true;
     List<Process> current = processes;
     if (current.isEmpty()) {
+      // not started yet: the run stops the tap as soon as it has started it
+      awaitRunEnd();
       return;
     }
     warn("Stop requested: sending SIGTERM to " + tap.name() + "; " + target.name()
@@ -277,7 +279,16 @@ final class PipelineRun {
         warn(target.name() + " did not finish within " + stopTimeout.toSeconds() + " s; stopping it.");
         terminate(targetProcess.toHandle(), stopTimeout);
       }
-      finished.await(OUTPUT_DRAIN.toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    awaitRunEnd();
+  }
+
+  /** Lets the run write the last state and its report before the JVM halts. */
+  private void awaitRunEnd() {
+    try {
+      finished.await(stopTimeout.toMillis() * 2 + OUTPUT_DRAIN.toMillis() * 2, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
