@@ -3,7 +3,6 @@ package dev.tapline.target;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -20,9 +19,7 @@ public final class JsonNodeWriter {
     switch (node.getNodeType()) {
       case OBJECT -> {
         generator.writeStartObject();
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-          Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
           generator.writeFieldName(field.getKey());
           write(generator, field.getValue());
         }

@@ -44,9 +44,31 @@ import picocli.CommandLine.Option;
  * <p>The SDK gives every target the same command line ({@code --config FILE|ENV} repeatable,
  * {@code --input FILE}, {@code --about [--format json|markdown]}, {@code --version}), the SDK
  * settings of {@link TargetSettings}, record validation, metadata properties, flattening, batching
- * by rows, bytes and age, and the state rule described on {@link TargetRun}: a STATE is echoed on
- * stdout only once every record received before it is committed. Exit codes: 0 done, 1 failed, 2
- * bad usage or configuration.
+ * by rows, bytes and age, and the state rule. Exit codes: 0 done, 1 failed, 2 bad usage or
+ * configuration.
+ *
+ * <h2>The state rule</h2>
+ *
+ * <p>A STATE is echoed on stdout only once every record received before it is committed. When any
+ * stream's batch is full ({@code batch_size_rows}), or the records received since the last flush
+ * reach {@code batch_size_bytes}, or the oldest uncommitted record is {@code
+ * batch_max_age_seconds} old, <em>every</em> sink holding uncommitted records is committed and
+ * then the latest STATE received is echoed. (Flushing all streams together is what
+ * pipelinewise's {@code flush_all_streams} does; it keeps the rule correct for any state layout,
+ * not only per-stream bookmarks, at the price of smaller batches for quiet streams.) Sinks are
+ * also all committed before a schema change, before an ACTIVATE_VERSION, at the end of the input
+ * and on SIGTERM. A STATE that arrives while nothing is uncommitted is echoed at once. An empty
+ * state never replaces a non-empty one, a state equal to the last one echoed is not repeated, and
+ * no state is made up: each one echoed is a value the tap sent, and the latest is echoed at the
+ * end even when no record arrived. When the run fails, sinks are aborted and nothing more is
+ * echoed.
+ *
+ * <h2>Errors</h2>
+ *
+ * <p>A malformed or truncated line, a RECORD before its stream's SCHEMA, a record without one of
+ * its key properties, a record that does not match its schema (when {@code validate_records} is
+ * on), a SCHEMA that is not an object schema or has no {@code properties}, and a BATCH message end
+ * the run with exit code 1 and one {@code ERROR} line on stderr naming the input line.
  *
  * @param <S> the target's settings record
  */
@@ -227,11 +249,11 @@ public abstract class Target<S extends Record> {
       if (run != null) {
         for (Map.Entry<String, Long> count : run.recordCounts().entrySet()) {
           ObjectNode metric = metric("counter", "record_count", count.getValue());
-          metric.with("tags").put("stream", count.getKey());
+          metric.withObjectProperty("tags").put("stream", count.getKey());
           log.metric(Json.write(metric));
         }
         ObjectNode timer = metric("timer", "job_duration", TargetRun.secondsSince(started));
-        timer.with("tags").put("status", status);
+        timer.withObjectProperty("tags").put("status", status);
         log.metric(Json.write(timer));
       }
     }
@@ -390,7 +412,7 @@ public abstract class Target<S extends Record> {
     ArrayNode capabilities = about.putArray("capabilities");
     capabilities.add("about").add("validate-records").add("record-flattening");
     ObjectNode settings = binder.jsonSchema();
-    ObjectNode properties = settings.with("properties");
+    ObjectNode properties = settings.withObjectProperty("properties");
     sdkBinder.jsonSchema().get("properties").properties().forEach(p -> properties.set(p.getKey(), p.getValue()));
     about.set("settings", settings);
     return about;

@@ -12,7 +12,16 @@ import java.util.Map;
 
 /**
  * Loads each stream into {@code <destination_path>/<stream>.jsonl} (or {@code .jsonl.gz}), one
- * record a line, appending; stream names are made safe by {@link StreamFileNames}.
+ * record a line, appending; stream names are made safe by {@link StreamFileNames} (no {@code /},
+ * no leading {@code .}, so never outside the folder), and two streams that would share a file are
+ * refused. Each record is written exactly as the tap sent it (its JSON text copied byte for byte),
+ * unless {@code add_record_metadata} or flattening changed it, in which case it is written from the
+ * tree with numbers exact.
+ *
+ * <p>A commit flushes and {@code fsync}s the file (about a millisecond each on a local disk, so
+ * negligible at the default batch of 100,000 rows). With {@code compression: gzip} each commit
+ * appends one complete gzip member, which every gzip reader reads as one stream. A partial last
+ * line left by a killed run is cut off when the file is next opened (not for gzip files).
  */
 public final class JsonlTarget extends Target<JsonlTarget.Settings> {
 
