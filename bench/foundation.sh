@@ -36,8 +36,9 @@ wall_seconds() {
   awk -F': ' '/Elapsed \(wall clock\)/ {
     n = split($2, part, ":"); s = 0
     for (i = 1; i <= n; i++) s = s * 60 + part[i]
-    print s }' "$1"
+    printf "%.2f", s }' "$1"
 }
+cpu_seconds() { awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$1"; }
 peak_mb() { awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$1"; }
 exit_status() { awk -F': ' '/Exit status/ { print $2 }' "$1"; }
 rate() { awk -v rows="$rows" -v s="$1" 'BEGIN { if (s > 0) printf "%d", rows / s; else print "-" }'; }
@@ -55,19 +56,21 @@ failed() { # failed TIME_REPORT...: says which run failed, with the end of its s
   done
 }
 
+load_average() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'; }
 echo "foundation benchmark: $rows rows, $(nproc 2>/dev/null || echo '?') cores, $(java -version 2>&1 | head -1)" >&2
+load_before=$(load_average)
 
 # 1. tap-csv alone
 /usr/bin/time -v -o "$out/tap.time" "$bin/tap-csv" --config "$out/tap-csv.json" >/dev/null 2>"$out/tap.err"
 failed "$out/tap.time"
-tap_seconds=$(wall_seconds "$out/tap.time"); tap_mb=$(peak_mb "$out/tap.time")
+tap_seconds=$(wall_seconds "$out/tap.time"); tap_mb=$(peak_mb "$out/tap.time"); tap_cpu=$(cpu_seconds "$out/tap.time")
 
 # 2. target-jsonl alone, reading the message file
 rm -rf "$out/jsonl"
 /usr/bin/time -v -o "$out/target.time" "$bin/target-jsonl" --config "$out/target-jsonl.json" \
   <"$data/orders.singer.jsonl" >"$out/target.state" 2>"$out/target.err"
 failed "$out/target.time"
-target_seconds=$(wall_seconds "$out/target.time"); target_mb=$(peak_mb "$out/target.time")
+target_seconds=$(wall_seconds "$out/target.time"); target_mb=$(peak_mb "$out/target.time"); target_cpu=$(cpu_seconds "$out/target.time")
 
 # 3. the pipeline (its wall time is the target's: it starts with the tap and ends last)
 rm -rf "$out/jsonl"
@@ -78,6 +81,7 @@ failed "$out/pipe-tap.time" "$out/pipe-target.time"
 pipe_seconds=$(wall_seconds "$out/pipe-target.time")
 pipe_mb="$(peak_mb "$out/pipe-tap.time") + $(peak_mb "$out/pipe-target.time")"
 pipe_target_mb=$(peak_mb "$out/pipe-target.time")
+pipe_cpu="$(cpu_seconds "$out/pipe-tap.time") + $(cpu_seconds "$out/pipe-target.time")"
 
 # 4. start-up: median of 10 runs of tap-csv --version, with and without the archive
 median_ms() {
@@ -95,13 +99,16 @@ version_ms=$(median_ms "$bin/tap-csv" --version)
 version_plain_ms=$(TAPLINE_CDS=off median_ms "$bin/tap-csv" --version)
 
 tap_rate=$(rate "$tap_seconds"); target_rate=$(rate "$target_seconds"); pipe_rate=$(rate "$pipe_seconds")
-printf '\n%-34s %12s %10s %16s  %s\n' "measurement ($rows rows)" "rows/s" "seconds" "peak RSS MB" "goal"
-printf '%-34s %12s %10s %16s  %s\n' "tap-csv > /dev/null" "$tap_rate" "$tap_seconds" "$tap_mb" \
+cpu_rate() { rate "$(echo "$1" | awk '{ printf "%.2f", $1 + $3 }')"; }
+row() { printf '%-32s %9s %11s %9s %13s %11s  %s\n' "$@"; }
+echo
+row "measurement ($rows rows)" "rows/s" "rows/CPU s" "wall s" "CPU s" "peak RSS MB" "goal"
+row "tap-csv > /dev/null" "$tap_rate" "$(cpu_rate "$tap_cpu")" "$tap_seconds" "$tap_cpu" "$tap_mb" \
   ">= 1000000 rows/s: $(verdict "$tap_rate" 1000000 min)"
-printf '%-34s %12s %10s %16s  %s\n' "target-jsonl < messages" "$target_rate" "$target_seconds" "$target_mb" \
-  ">= 500000 rows/s: $(verdict "$target_rate" 500000 min), <= 256 MB: $(verdict "$target_mb" 256 max)"
-printf '%-34s %12s %10s %16s  %s\n' "tap-csv | target-jsonl" "$pipe_rate" "$pipe_seconds" "$pipe_mb" \
+row "target-jsonl < messages" "$target_rate" "$(cpu_rate "$target_cpu")" "$target_seconds" "$target_cpu" "$target_mb" \
+  ">= 500000 rows/s: $(verdict "$target_rate" 500000 min); <= 256 MB: $(verdict "$target_mb" 256 max)"
+row "tap-csv | target-jsonl" "$pipe_rate" "$(cpu_rate "$pipe_cpu")" "$pipe_seconds" "$pipe_cpu" "$pipe_mb" \
   "target <= 256 MB: $(verdict "$pipe_target_mb" 256 max)"
-printf '%-34s %12s %10s %16s  %s\n' "tap-csv --version (median of 10)" "" "${version_ms} ms" "" \
-  "<= 250 ms: $(verdict "$version_ms" 250 max)"
-printf '%-34s %12s %10s %16s  %s\n' "... without the CDS archive" "" "${version_plain_ms} ms" "" ""
+row "tap-csv --version, median of 10" "" "" "${version_ms} ms" "" "" "<= 250 ms: $(verdict "$version_ms" 250 max)"
+row "... without the CDS archive" "" "" "${version_plain_ms} ms" "" "" ""
+echo "load average (1, 5, 15 min) before: $load_before, after: $(load_average); CPU s = user + system (tap + target for the pipe)"
