@@ -141,11 +141,11 @@ final class MessageOutput implements AutoCloseable {
 
   private void writeValue(JsonNode node) {
     if (node instanceof PlainTextNode plain) {
-      byte[] utf8 = plain.utf8();
-      ensure(utf8.length + 2);
+      int length = plain.length();
+      ensure(length + 2);
       buffer[count++] = '"';
-      System.arraycopy(utf8, 0, buffer, count, utf8.length);
-      count += utf8.length;
+      System.arraycopy(plain.bytes(), plain.offset(), buffer, count, length);
+      count += length;
       buffer[count++] = '"';
       return;
     }

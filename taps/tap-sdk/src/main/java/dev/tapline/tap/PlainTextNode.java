@@ -22,17 +22,39 @@ public final class PlainTextNode extends ValueNode {
 
   private static final long serialVersionUID = 1L;
 
-  private final byte[] utf8;
+  private final byte[] bytes;
+  private final int offset;
+  private final int length;
   private transient String text;
 
-  /** A node over {@code utf8}, which is taken over, not copied. */
+  /** A node over all of {@code utf8}, which is taken over, not copied. */
   public PlainTextNode(byte[] utf8) {
-    this.utf8 = Objects.requireNonNull(utf8, "utf8");
+    this(utf8, 0, utf8.length);
   }
 
-  /** The UTF-8 bytes; do not change them. */
-  public byte[] utf8() {
-    return utf8;
+  /**
+   * A node over {@code length} bytes of {@code bytes} from {@code offset}; the array is shared,
+   * not copied, and must not change afterwards (a parser can hand out slices of a chunk it never
+   * reuses).
+   */
+  public PlainTextNode(byte[] bytes, int offset, int length) {
+    this.bytes = Objects.requireNonNull(bytes, "bytes");
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    this.offset = offset;
+    this.length = length;
+  }
+
+  /** The array holding the UTF-8 bytes; read {@link #length()} bytes from {@link #offset()}. */
+  public byte[] bytes() {
+    return bytes;
+  }
+
+  public int offset() {
+    return offset;
+  }
+
+  public int length() {
+    return length;
   }
 
   @Override
@@ -49,7 +71,7 @@ public final class PlainTextNode extends ValueNode {
   public String textValue() {
     String decoded = text;
     if (decoded == null) {
-      decoded = new String(utf8, StandardCharsets.UTF_8);
+      decoded = new String(bytes, offset, length, StandardCharsets.UTF_8);
       text = decoded;
     }
     return decoded;
@@ -62,7 +84,7 @@ public final class PlainTextNode extends ValueNode {
 
   @Override
   public void serialize(JsonGenerator generator, SerializerProvider provider) throws IOException {
-    generator.writeRawUTF8String(utf8, 0, utf8.length);
+    generator.writeRawUTF8String(bytes, offset, length);
   }
 
   @Override
@@ -71,7 +93,8 @@ public final class PlainTextNode extends ValueNode {
       return true;
     }
     if (other instanceof PlainTextNode node) {
-      return java.util.Arrays.equals(utf8, node.utf8);
+      return java.util.Arrays.equals(bytes, offset, offset + length, node.bytes, node.offset,
+          node.offset + node.length);
     }
     return other instanceof TextNode node && textValue().equals(node.textValue());
   }

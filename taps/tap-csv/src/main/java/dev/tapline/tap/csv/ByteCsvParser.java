@@ -83,6 +83,10 @@ final class ByteCsvParser implements Closeable, RowReader {
     return count;
   }
 
+  /**
+   * The chunk holding the current row's fields. Its bytes never change once read, so slices of it
+   * may be kept.
+   */
   byte[] buffer() {
     return buffer;
   }
@@ -169,13 +173,16 @@ final class ByteCsvParser implements Closeable, RowReader {
     if (endOfInput) {
       return false;
     }
-    if (position > 0) {
-      System.arraycopy(buffer, position, buffer, 0, limit - position);
-      limit -= position;
+    // Bytes once read are never overwritten: fields of earlier rows may still be referenced
+    // (PlainTextNode slices) by records not yet written. Reads append while a quarter of the chunk
+    // is free; then the unparsed rest moves to a fresh chunk.
+    if (buffer.length - limit < buffer.length / 4) {
+      int rest = limit - position;
+      byte[] chunk = new byte[rest > buffer.length / 2 ? buffer.length * 2 : buffer.length];
+      System.arraycopy(buffer, position, chunk, 0, rest);
+      buffer = chunk;
+      limit = rest;
       position = 0;
-    }
-    if (limit == buffer.length) {
-      buffer = Arrays.copyOf(buffer, buffer.length * 2);
     }
     int read = in.read(buffer, limit, buffer.length - limit);
     while (read == 0) {

@@ -5,6 +5,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
 import java.io.Reader;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
@@ -106,13 +107,11 @@ final class CsvFiles {
 
   /** Opens a file's bytes; gzip content is unpacked. */
   static InputStream openBytes(Path file) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    in.mark(2);
-    int first = in.read();
-    int second = in.read();
-    in.reset();
-    if (first == 0x1f && second == 0x8b) {
-      in = new GZIPInputStream(in, 1 << 16);
+    PushbackInputStream in = new PushbackInputStream(Files.newInputStream(file), 2);
+    byte[] magic = in.readNBytes(2);
+    in.unread(magic);
+    if (magic.length == 2 && (magic[0] & 0xFF) == 0x1f && (magic[1] & 0xFF) == 0x8b) {
+      return new GZIPInputStream(new BufferedInputStream(in, 1 << 16), 1 << 16);
     }
     return in;
   }

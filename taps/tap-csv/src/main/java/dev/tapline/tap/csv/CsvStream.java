@@ -313,7 +313,7 @@ final class CsvStream implements TapStream {
       switch (kinds[column]) {
         case STRING:
           if ((flags & ByteCsvParser.ESCAPE) == 0) {
-            return new PlainTextNode(Arrays.copyOfRange(buffer, start, end));
+            return new PlainTextNode(buffer, start, end - start);
           }
           return new TextNode(row.text(column));
         case INTEGER:
@@ -331,12 +331,12 @@ final class CsvStream implements TapStream {
           break;
         case DATE:
           if (Values.hasDateShape(buffer, start, end)) {
-            return new PlainTextNode(Arrays.copyOfRange(buffer, start, end));
+            return new PlainTextNode(buffer, start, end - start);
           }
           break;
         case DATE_TIME:
           if (Values.hasDateTimeShape(buffer, start, end)) {
-            return new PlainTextNode(Arrays.copyOfRange(buffer, start, end));
+            return new PlainTextNode(buffer, start, end - start);
           }
           break;
         default:

@@ -257,4 +257,24 @@ class CsvTapTest {
     assertEquals(1, run.exitCode(), run.describe());
     assertTrue(run.stderr().contains("line 3, column 'id'") && run.stderr().contains("key"), run.stderr());
   }
+
+  @Test
+  void valuesStayIntactAcrossManyReadChunks() throws IOException {
+    StringBuilder text = new StringBuilder("id,code,note\n");
+    for (int i = 1; i <= 20_000; i++) {
+      text.append(i).append(",code-").append(i).append(",\"note ").append(i).append(" \"\"q\"\"\"\n");
+    }
+    Path file = directory.resolve("many.csv");
+    Files.writeString(file, text);
+    TapRun run = TapRun.run(new CsvTap(), "--config", config("[" + entity("many", file, "") + "]", "").toString());
+    assertEquals(0, run.exitCode(), run.describe());
+    List<ObjectNode> records = run.records("many");
+    assertEquals(20_000, records.size());
+    for (int i = 0; i < records.size(); i++) {
+      ObjectNode record = records.get(i);
+      assertEquals(i + 1, record.get("id").intValue());
+      assertEquals("code-" + (i + 1), record.get("code").textValue());
+      assertEquals("note " + (i + 1) + " \"q\"", record.get("note").textValue());
+    }
+  }
 }
