@@ -1,6 +1,7 @@
 package dev.tapline.tap.postgres;
 
 import dev.tapline.spec.ConfigurationException;
+import dev.tapline.spec.TaplineException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -76,9 +77,16 @@ final class PostgresConnections {
     try {
       return open();
     } catch (SQLException e) {
-      throw new ConfigurationException("Cannot connect to PostgreSQL at " + settings.host() + ":"
-          + settings.port() + ", database '" + settings.dbname() + "' as '" + settings.user() + "': "
-          + e.getMessage().strip() + ". Check host, port, dbname, user, password and ssl_mode.");
+      String message = "Cannot connect to PostgreSQL at " + settings.host() + ":" + settings.port()
+          + ", database '" + settings.dbname() + "' as '" + settings.user() + "': "
+          + e.getMessage().strip() + ". Check host, port, dbname, user, password and ssl_mode.";
+      String state = e.getSQLState() == null ? "" : e.getSQLState();
+      // wrong password, unknown user or database, refused by pg_hba.conf: the settings are wrong;
+      // anything else (server down, network) may pass and is a plain failure
+      if (state.startsWith("28") || state.equals("3D000")) {
+        throw new ConfigurationException(message);
+      }
+      throw new TaplineException(message, e);
     }
   }
 }
