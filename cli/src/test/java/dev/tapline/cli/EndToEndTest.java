@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tapline.spec.Json;
 import java.io.BufferedWriter;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,17 +36,41 @@ class EndToEndTest {
 
   private final Cli cli = new Cli();
 
-  private Path launcher(String name, String mainClass) {
+  private Path launcher(String name, String mainClass) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return Scripts.write(folder, name,
-        "exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' " + mainClass + " \"$@\"");
+        "exec '" + java + "' -cp '" + classPath() + "' " + mainClass + " \"$@\"");
   }
 
-  private Path tap() {
+  /**
+   * This JVM's class path, with the project's own jars copied aside: a connector reads its
+   * classes lazily, and a build of that connector running at the same time may replace its jar in
+   * the local repository in the middle of a test.
+   */
+  private String classPath() throws IOException {
+    Path lib = Files.createDirectories(folder.resolve("lib"));
+    StringJoiner path = new StringJoiner(File.pathSeparator);
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path jar = Path.of(entry);
+      boolean ours = entry.endsWith(".jar") && entry.contains(File.separator + "dev" + File.separator + "tapline" + File.separator);
+      if (ours) {
+        Path copy = lib.resolve(jar.getFileName());
+        if (!Files.exists(copy)) {
+          Files.copy(jar, copy);
+        }
+        path.add(copy.toString());
+      } else {
+        path.add(entry);
+      }
+    }
+    return path.toString();
+  }
+
+  private Path tap() throws IOException {
     return launcher("tap-csv", "dev.tapline.tap.csv.CsvTap");
   }
 
-  private Path target() {
+  private Path target() throws IOException {
     return launcher("target-jsonl", "dev.tapline.target.jsonl.JsonlTarget");
   }
 
