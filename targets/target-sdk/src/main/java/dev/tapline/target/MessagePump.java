@@ -80,6 +80,7 @@ final class MessagePump {
         chunk.lineNumbers[chunk.count] = reader.lineNumber();
         chunk.sizes[chunk.count] = reader.lastLineLength();
         chunk.recordTexts[chunk.count] = message instanceof RecordMessage ? recordText() : null;
+        releaseKeptBytes();
         if (++chunk.count == CHUNK_SIZE) {
           handOver();
         }
@@ -111,13 +112,18 @@ final class MessagePump {
         text = Arrays.copyOfRange(kept, (int) (span >>> 32), (int) span);
       }
     }
+    return text;
+  }
+
+  /** Drops the kept bytes of lines already read, once there are enough to be worth moving. */
+  private void releaseKeptBytes() {
+    long lineEnd = reader.bytesRead();
     if (lineEnd - keptStart > KEEP_COMPACT_BYTES) {
       int consumed = (int) (lineEnd - keptStart);
       System.arraycopy(kept, consumed, kept, 0, keptLength - consumed);
       keptLength -= consumed;
       keptStart = lineEnd;
     }
-    return text;
   }
 
   private void keep(byte[] bytes, int offset, int length) {

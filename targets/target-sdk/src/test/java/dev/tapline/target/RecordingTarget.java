@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A target whose sinks write what happens to them into one event list, in order: {@code write
- * <stream> <record>}, {@code commit <stream>}, {@code activate <stream> <version>}, {@code abort
+ * <stream> <record>} (the record's text as received when the SDK hands it over, else the tree), {@code commit <stream>}, {@code activate <stream> <version>}, {@code abort
  * <stream>}, {@code close <stream>}. Tests read it together with the echoed states.
  */
 final class RecordingTarget extends Target<RecordingTarget.Settings> {
@@ -34,6 +34,11 @@ final class RecordingTarget extends Target<RecordingTarget.Settings> {
       @Override
       public void write(ObjectNode record, RecordMessage message) {
         events.add("write " + stream + " " + record);
+      }
+
+      @Override
+      public void write(ObjectNode record, RecordMessage message, byte[] json) {
+        events.add("write " + stream + " " + new String(json, java.nio.charset.StandardCharsets.UTF_8));
       }
 
       @Override

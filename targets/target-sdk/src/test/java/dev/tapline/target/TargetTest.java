@@ -215,6 +215,13 @@ class TargetTest {
   // ---- records as the sink sees them
 
   @Test
+  void handsTheSinkEachRecordsTextExactlyAsReceived() {
+    String input = schema("a") + "{\"type\": \"RECORD\", \"stream\": \"a\", \"record\": {\"id\": 1, \"amount\": 1.50e0}}\n";
+    run(input, config(10));
+    assertEquals("write a {\"id\": 1, \"amount\": 1.50e0}", events.get(0));
+  }
+
+  @Test
   void addsRecordMetadataToRecordsAndSchema() {
     ObjectNode config = config(100);
     config.put("add_record_metadata", true);
