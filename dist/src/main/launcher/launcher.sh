@@ -9,8 +9,10 @@
 #   TAPLINE_CDS      `off` disables the class-data-sharing archive that speeds up start-up
 #   TAPLINE_CDS_DIR  where to keep that archive (default: lib/cds/ here when writable, else
 #                    $XDG_CACHE_HOME/tapline/cds or ~/.cache/tapline/cds)
+#   TAPLINE_LOG_LEVEL=debug  also prints the java command line on stderr
 #
-# stdout carries only Singer messages, so every JVM diagnostic is sent to stderr.
+# stdout carries only Singer messages, so every JVM diagnostic is sent to stderr. A -Xlog option of
+# your own in JAVA_OPTS writes to stdout unless told otherwise: use -Xlog:gc:stderr.
 
 executable='@EXECUTABLE@'
 main_class='@MAIN_CLASS@'
@@ -174,6 +176,11 @@ if [ "${TAPLINE_CDS:-on}" != off ]; then
   else
     choose_archive "$lib/cds" "${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/tapline/cds"
   fi
+fi
+
+if [ "${TAPLINE_LOG_LEVEL:-}" = debug ]; then
+  printf 'DEBUG %s: %s %s %s %s -cp %s %s\n' "$executable" "$java" "$jvm_options" \
+    "${archive:+-XX:SharedArchiveFile=$archive}" "${JAVA_OPTS:-}" "$classpath" "$main_class" >&2
 fi
 
 # exec: the JVM replaces this shell, so signals reach it and its exit code is ours.

@@ -54,6 +54,12 @@ check "tapline --version exits 0" status_is 0
 run env PATH="$work/path:$PATH" tapline --version
 check "tapline found on PATH through a symbolic link" stdout_matches '^tapline [0-9A-Za-z.-]+$'
 
+# the built folder carries its archives, and TAPLINE_LOG_LEVEL=debug shows the java command on stderr
+run env TAPLINE_LOG_LEVEL=debug "$dist/bin/tap-csv" --version
+check "the packaged tap-csv starts with its archive from lib/cds" \
+  stderr_contains "-XX:SharedArchiveFile=$dist/lib/cds/tap-csv-"
+check "... and the debug line leaves stdout to the program" stdout_matches '^tap-csv '
+
 # arguments pass through unchanged: the path with spaces and a quote reaches the program whole
 run "$dist/bin/tap-csv" --config "$work/no such 'config' file.json"
 check "tap-csv with a missing config file exits 2" status_is 2
