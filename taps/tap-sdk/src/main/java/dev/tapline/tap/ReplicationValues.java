@@ -3,6 +3,7 @@ package dev.tapline.tap;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tapline.spec.Timestamps;
 import dev.tapline.spec.schema.PropertyType;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
@@ -10,7 +11,8 @@ import java.util.Comparator;
 /**
  * Orders replication-key values by what the property's schema says they are: numbers exactly,
  * timestamps and dates as instants (whatever their offset or precision), other text lexically.
- * Values of different JSON types fall back to numbers before text.
+ * A number and a text holding a number (a bookmark written by another tool as {@code "42"}) compare
+ * as numbers; other values of different JSON types order numbers before text.
  */
 public final class ReplicationValues implements Comparator<JsonNode> {
 
@@ -48,6 +50,12 @@ public final class ReplicationValues implements Comparator<JsonNode> {
       return left.decimalValue().compareTo(right.decimalValue());
     }
     if (left.isNumber() != right.isNumber()) {
+      // e.g. a bookmark written by another tool as "42" for a numeric key
+      BigDecimal leftNumber = left.isNumber() ? left.decimalValue() : parseNumber(left.asText());
+      BigDecimal rightNumber = right.isNumber() ? right.decimalValue() : parseNumber(right.asText());
+      if (leftNumber != null && rightNumber != null) {
+        return leftNumber.compareTo(rightNumber);
+      }
       return left.isNumber() ? -1 : 1;
     }
     String a = left.asText();
@@ -56,6 +64,14 @@ public final class ReplicationValues implements Comparator<JsonNode> {
       return compareTimestamps(a, b);
     }
     return a.compareTo(b);
+  }
+
+  private static BigDecimal parseNumber(String text) {
+    try {
+      return new BigDecimal(text.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static int compareTimestamps(String a, String b) {

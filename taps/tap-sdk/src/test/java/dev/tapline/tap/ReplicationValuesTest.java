@@ -34,6 +34,14 @@ class ReplicationValuesTest {
   }
 
   @Test
+  void aNumberWrittenAsTextComparesAsANumber() {
+    String integer = "{\"type\": \"integer\"}";
+    assertEquals(1, compare(integer, "100", "\"42\""));
+    assertEquals(-1, compare(integer, "\"9\"", "10"));
+    assertEquals(-1, compare(integer, "5", "\"not a number\""));
+  }
+
+  @Test
   void textComparesLexically() {
     String text = "{\"type\": \"string\"}";
     assertEquals(1, compare(text, "\"b\"", "\"abc\""));
