@@ -156,8 +156,11 @@ mkfifo "$work/input"
 target_pid=$!
 exec 3>"$work/input"
 sleep 2
-check "the launcher's process is the JVM itself, still running" \
-  test "$(ps -o comm= -p "$target_pid")" = java -a "$(ps -o stat= -p "$target_pid" | cut -c1)" != Z
+is_running_java() {
+  case $(ps -o comm= -p "$1") in *java) ;; *) return 1 ;; esac
+  [ "$(ps -o stat= -p "$1" | cut -c1)" != Z ]
+}
+check "the launcher's process is the JVM itself, still running" is_running_java "$target_pid"
 kill -TERM "$target_pid"
 waited=0
 while kill -0 "$target_pid" 2>/dev/null && [ "$waited" -lt 20 ]; do
