@@ -54,6 +54,7 @@ wall_seconds() {
   awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, part, ":"); s = 0
     for (i = 1; i <= n; i++) s = s * 60 + part[i]; print s }' "$1"
 }
+cpu_seconds() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$1"; }
 peak_mb() { awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$1"; }
 check() { # check NAME: the run's exit status must be 0
   status=$(awk -F': ' '/Exit status/ { print $2 }' "$out/$1.time")
@@ -99,18 +100,16 @@ for schema in append upsert pipe; do
 done
 
 copy_plain_rate=$(rate "$copy_plain"); copy_keyed_rate=$(rate "$copy_keyed")
-row() { # row LABEL SECONDS PEAK_MB BASELINE_RATE GOAL
-  r=$(rate "$2")
-  printf '%-44s %10s %9s %8s %12s  %s\n' "$1" "$r" "$2" "$3" "$(ratio "$r" "$4")" "$5"
+row() { # row LABEL NAME BASELINE_RATE GOAL
+  s=$(wall_seconds "$out/$2.time"); r=$(rate "$s")
+  printf '%-44s %10s %9s %8s %8s %8s  %s\n' "$1" "$r" "$s" "$(cpu_seconds "$out/$2.time")" "$(peak_mb "$out/$2.time")" \
+    "$(ratio "$r" "$3")" "$4"
 }
-printf '\n%-44s %10s %9s %8s %12s  %s\n' "measurement ($rows rows)" "rows/s" "seconds" "peak MB" "x COPY" "goal"
-printf '%-44s %10s %9s %8s %12s\n' "COPY FROM STDIN csv (pgjdbc copyIn)" "$copy_plain_rate" "$copy_plain" "" "1.00"
-printf '%-44s %10s %9s %8s %12s\n' "... into a table with a primary key" "$copy_keyed_rate" "$copy_keyed" "" "1.00"
-row "target-postgres < messages (append-only)" "$(wall_seconds "$out/append.time")" "$(peak_mb "$out/append.time")" \
-  "$copy_plain_rate" ">= 0.5x COPY, <= 256 MB"
-row "target-postgres < messages (upsert, key)" "$(wall_seconds "$out/upsert.time")" "$(peak_mb "$out/upsert.time")" \
-  "$copy_keyed_rate" ">= 0.5x keyed COPY, <= 256 MB"
-[ -f "$out/pipe.time" ] && row "tap-csv | target-postgres (append-only)" "$(wall_seconds "$out/pipe.time")" \
-  "$(peak_mb "$out/pipe.time")" "$copy_plain_rate" ">= 0.4x COPY"
-row "target-duckdb < messages (upsert, key)" "$(wall_seconds "$out/duckdb.time")" "$(peak_mb "$out/duckdb.time")" \
-  "$copy_plain_rate" ">= 500000 rows/s, <= 256 MB"
+printf '\n(load average when done: %s; cpu s = user + system seconds of the target process)\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-44s %10s %9s %8s %8s %8s  %s\n' "measurement ($rows rows)" "rows/s" "seconds" "cpu s" "peak MB" "x COPY" "goal"
+printf '%-44s %10s %9s %8s %8s %8s\n' "COPY FROM STDIN csv (pgjdbc copyIn)" "$copy_plain_rate" "$copy_plain" "" "" "1.00"
+printf '%-44s %10s %9s %8s %8s %8s\n' "... into a table with a primary key" "$copy_keyed_rate" "$copy_keyed" "" "" "1.00"
+row "target-postgres < messages (append-only)" append "$copy_plain_rate" ">= 0.5x COPY, <= 256 MB"
+row "target-postgres < messages (upsert, key)" upsert "$copy_keyed_rate" ">= 0.5x keyed COPY, <= 256 MB"
+[ -f "$out/pipe.time" ] && row "tap-csv | target-postgres (append-only)" pipe "$copy_plain_rate" ">= 0.4x COPY"
+row "target-duckdb < messages (upsert, key)" duckdb "$copy_plain_rate" ">= 500000 rows/s, <= 256 MB"

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,6 +62,9 @@ public class JdbcSink implements Sink {
   private RecordValues values;
   private StagingWriter writer;
   private long rowNumber;
+  private boolean batchHasDeletes;
+  private final boolean direct;
+  private int[] integerColumns = new int[0];
 
   /**
    * Prepares the table (creating or evolving it, committed at once).
@@ -119,6 +121,7 @@ public class JdbcSink implements Sink {
       method = LoadMethod.APPEND_ONLY;
     }
     this.loadMethod = method;
+    this.direct = method != LoadMethod.UPSERT && dialect.appendsDirectly();
     try {
       prepareTable();
     } catch (SQLException e) {
@@ -222,6 +225,13 @@ public class JdbcSink implements Sink {
         normaliseDeletedAt(record);
       }
     }
+    if (direct && integerColumns.length > 0) {
+      widenBeforeWriting(record);
+    }
+    if (settings.hardDelete() && !batchHasDeletes) {
+      JsonNode deleted = record.get(DELETED_AT);
+      batchHasDeletes = deleted != null && !deleted.isNull();
+    }
     writer.write(record, ++rowNumber);
   }
 
@@ -240,6 +250,31 @@ public class JdbcSink implements Sink {
     }
   }
 
+  /**
+   * Straight into the final table, a value beyond 64 bits would fail the bulk load: the rows sent
+   * so far are finished (still uncommitted), the column is widened, and loading goes on.
+   */
+  private void widenBeforeWriting(ObjectNode record) {
+    for (int index : integerColumns) {
+      Column column = columns.get(index);
+      JsonNode value = record.get(column.property());
+      if (value != null && value.isIntegralNumber() && !value.canConvertToLong()
+          && column.type().kind() == ColumnType.Kind.BIGINT) {
+        try {
+          writer.finish();
+          ColumnType numeric = dialect.wideInteger();
+          execute(dialect.alterColumnType(table, column.name(), numeric));
+          columns.set(index, column.withType(numeric));
+          LOG.info("Stream '" + stream + "': column " + column.name() + " of " + table
+              + " received an integer beyond 64 bits and was widened to " + numeric);
+          writer = dialect.appendWriter(connection, table, values);
+        } catch (SQLException e) {
+          throw new JdbcLoadException("Stream '" + stream + "': could not widen column " + column.name(), e);
+        }
+      }
+    }
+  }
+
   private void begin(RecordMessage first) {
     try {
       if (!started) {
@@ -255,6 +290,15 @@ public class JdbcSink implements Sink {
           }
         }
         values = new RecordValues(stream, columns, settings.invalidDatePolicy());
+        integerColumns = java.util.stream.IntStream.range(0, columns.size())
+            .filter(i -> columns.get(i).type().kind() == ColumnType.Kind.BIGINT).toArray();
+      }
+      if (direct) {
+        if (loadMethod == LoadMethod.OVERWRITE && overwrittenThisRun.add(table)) {
+          execute(dialect.deleteAll(table));
+        }
+        writer = dialect.appendWriter(connection, table, values);
+        return;
       }
       for (String statement : dialect.createStagingTable(staging, columns)) {
         execute(statement);
@@ -291,6 +335,10 @@ public class JdbcSink implements Sink {
       StagingWriter finishing = writer;
       writer = null;
       finishing.finish();
+      if (direct) {
+        finishDirect();
+        return;
+      }
       for (int i = 0; i < columns.size(); i++) {
         Column column = columns.get(i);
         if (values.needsNumeric(i) && column.type().kind() == ColumnType.Kind.BIGINT) {
@@ -310,7 +358,7 @@ public class JdbcSink implements Sink {
       for (String statement : statements) {
         execute(statement);
       }
-      if (settings.hardDelete() && tableColumns.containsKey(DELETED_AT)) {
+      if (batchHasDeletes && tableColumns.containsKey(DELETED_AT)) {
         execute("DELETE FROM " + table.sql(dialect) + " WHERE " + dialect.quote(DELETED_AT) + " IS NOT NULL");
       }
       for (String statement : dialect.dropStagingTable(staging)) {
@@ -323,7 +371,20 @@ public class JdbcSink implements Sink {
           + " records into table " + table, e);
     } finally {
       rowNumber = 0;
+      batchHasDeletes = false;
     }
+    afterCommit();
+  }
+
+  private void finishDirect() throws SQLException {
+    if (batchHasDeletes && tableColumns.containsKey(DELETED_AT)) {
+      execute("DELETE FROM " + table.sql(dialect) + " WHERE " + dialect.quote(DELETED_AT) + " IS NOT NULL");
+    }
+    connection.commit();
+    afterCommit();
+  }
+
+  private void afterCommit() {
     if (values.strippedNulCharacters() > 0) {
       LOG.warn("Stream '" + stream + "': removed " + values.strippedNulCharacters()
           + " NUL characters from text values, which the database cannot store");
@@ -411,11 +472,4 @@ public class JdbcSink implements Sink {
     }
   }
 
-  /** For tests: the properties in schema order. */
-  static List<String> fieldNames(ObjectNode object) {
-    List<String> names = new ArrayList<>();
-    Iterator<String> iterator = object.fieldNames();
-    iterator.forEachRemaining(names::add);
-    return names;
-  }
 }

@@ -75,6 +75,21 @@ public interface SqlDialect {
   /** Opens a writer for one batch into the staging table. */
   StagingWriter stagingWriter(Connection connection, TableName staging, RecordValues values) throws SQLException;
 
+  /**
+   * Whether {@code append-only} and {@code overwrite} batches are written straight into the final
+   * table by {@link #appendWriter} (still inside the batch's one transaction, so nothing is visible
+   * before the commit) instead of through a staging table. Saves a copy where the bulk loader
+   * writes typed rows.
+   */
+  default boolean appendsDirectly() {
+    return false;
+  }
+
+  /** A writer straight into the final table; only called when {@link #appendsDirectly()}. */
+  default StagingWriter appendWriter(Connection connection, TableName table, RecordValues values) throws SQLException {
+    throw new UnsupportedOperationException("this dialect stages every batch");
+  }
+
   /** Statements that append the staging table to the final table. */
   List<String> insertFromStaging(TableName table, TableName staging, List<Column> columns);
 

@@ -23,9 +23,11 @@ final class CopyStagingWriter implements StagingWriter {
   private final List<Column> columns;
   private final String[] properties;
   private final CopyTextEncoder encoder = new CopyTextEncoder(BUFFER_SIZE);
+  private final boolean rowNumbers;
 
-  CopyStagingWriter(CopyIn copy, RecordValues values) {
+  CopyStagingWriter(CopyIn copy, RecordValues values, boolean rowNumbers) {
     this.copy = copy;
+    this.rowNumbers = rowNumbers;
     this.values = values;
     this.columns = values.columns();
     this.properties = columns.stream().map(Column::property).toArray(String[]::new);
@@ -33,9 +35,13 @@ final class CopyStagingWriter implements StagingWriter {
 
   @Override
   public void write(ObjectNode record, long rowNumber) {
-    encoder.appendLong(rowNumber);
+    if (rowNumbers) {
+      encoder.appendLong(rowNumber);
+    }
     for (int i = 0; i < properties.length; i++) {
-      encoder.separator();
+      if (rowNumbers || i > 0) {
+        encoder.separator();
+      }
       encoder.appendValue(values.text(record.get(properties[i]), i));
     }
     encoder.endRow();

@@ -95,14 +95,34 @@ public final class PostgresDialect extends GenericSqlDialect {
   @Override
   public StagingWriter stagingWriter(Connection connection, TableName staging, RecordValues values)
       throws SQLException {
+    return copyWriter(connection, staging, values, true);
+  }
+
+  @Override
+  public boolean appendsDirectly() {
+    return true;
+  }
+
+  @Override
+  public StagingWriter appendWriter(Connection connection, TableName table, RecordValues values) throws SQLException {
+    return copyWriter(connection, table, values, false);
+  }
+
+  private StagingWriter copyWriter(Connection connection, TableName table, RecordValues values, boolean rowNumbers)
+      throws SQLException {
     PGConnection postgres = connection.unwrap(PGConnection.class);
-    StringBuilder copy = new StringBuilder("COPY ").append(staging.sql(this)).append(" (")
-        .append(quote(rowNumberColumn()));
+    StringBuilder copy = new StringBuilder("COPY ").append(table.sql(this)).append(" (");
+    String separator = "";
+    if (rowNumbers) {
+      copy.append(quote(rowNumberColumn()));
+      separator = ", ";
+    }
     for (Column column : values.columns()) {
-      copy.append(", ").append(quote(column.name()));
+      copy.append(separator).append(quote(column.name()));
+      separator = ", ";
     }
     copy.append(") FROM STDIN");
-    return new CopyStagingWriter(postgres.getCopyAPI().copyIn(copy.toString()), values);
+    return new CopyStagingWriter(postgres.getCopyAPI().copyIn(copy.toString()), values, rowNumbers);
   }
 
   @Override

@@ -81,6 +81,8 @@ public final class PostgresTarget extends JdbcTarget<PostgresTarget.Settings> {
     properties.setProperty("sslmode", settings.sslMode());
     properties.setProperty("ApplicationName", "tapline target-postgres");
     properties.setProperty("reWriteBatchedInserts", "true");
+    // a batch is staged in a temporary table: let it stay in memory rather than spill at 8 MB
+    properties.setProperty("options", "-c temp_buffers=128MB");
     String url = "jdbc:postgresql://" + settings.host() + ":" + settings.port() + "/" + settings.dbname();
     return DriverManager.getConnection(url, properties);
   }

@@ -479,6 +479,20 @@ public abstract class SqlTargetContractTest {
   }
 
   @Test
+  void appendOnlyWidensAnIntegerColumnWhenAValueExceeds64Bits() {
+    String stream = "counters";
+    String messages = schemaMessage(stream, "{\"id\":{\"type\":\"integer\"},\"hits\":{\"type\":\"integer\"}}", "[]")
+        + recordMessage(stream, "{\"id\":1,\"hits\":5}")
+        + recordMessage(stream, "{\"id\":2,\"hits\":123456789012345678901234567890}")
+        + recordMessage(stream, "{\"id\":3,\"hits\":7}");
+    runOk(messages, config());
+    List<Map<String, Object>> rows = query("SELECT id, hits FROM " + SCHEMA + ".counters ORDER BY id");
+    assertEquals(3, rows.size());
+    assertEquals(0, new BigDecimal("123456789012345678901234567890").compareTo(new BigDecimal(rows.get(1).get("hits").toString())));
+    assertEquals(0, new BigDecimal("7").compareTo(new BigDecimal(rows.get(2).get("hits").toString())));
+  }
+
+  @Test
   void activateVersionMarksOrDeletesOlderVersions() {
     String stream = "items";
     String schema = schemaMessage(stream, "{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"}}", "[\"id\"]");
@@ -570,6 +584,29 @@ public abstract class SqlTargetContractTest {
     assertNull(row.get("at"));
     runOk(messages, config("validate_records", "false", "invalid_date_policy", "\"max\""));
     assertTrue(text(query("SELECT \"at\" FROM " + SCHEMA + ".odd").get(0).get("at")).startsWith("9999-12-31"));
+  }
+
+  @Test
+  void recordMetadataColumnsAreFilled() {
+    String stream = "tracked";
+    runOk(schemaMessage(stream, "{\"id\":{\"type\":\"integer\"}}", "[\"id\"]")
+        + "{\"type\":\"RECORD\",\"stream\":\"tracked\",\"record\":{\"id\":1},\"version\":5,"
+        + "\"time_extracted\":\"2024-01-02T03:04:05Z\"}\n", config("add_record_metadata", "true"));
+    assertTrue(columns("tracked").containsAll(Set.of("_sdc_extracted_at", "_sdc_received_at", "_sdc_batched_at",
+        "_sdc_deleted_at", "_sdc_sequence", "_sdc_table_version")), columns("tracked").toString());
+    Map<String, Object> row = query("SELECT _sdc_batched_at, _sdc_sequence, _sdc_table_version, _sdc_deleted_at"
+        + " FROM " + SCHEMA + ".tracked").get(0);
+    assertNotNull(row.get("_sdc_batched_at"));
+    assertNotNull(row.get("_sdc_sequence"));
+    assertEquals(5L, ((Number) row.get("_sdc_table_version")).longValue());
+    assertNull(row.get("_sdc_deleted_at"));
+    try (Connection connection = connect(config()); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT _sdc_extracted_at FROM " + SCHEMA + ".tracked")) {
+      assertTrue(rows.next());
+      assertTrue(OffsetDateTime.parse("2024-01-02T03:04:05Z").isEqual(rows.getObject(1, OffsetDateTime.class)));
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
   // ---- primary keys
