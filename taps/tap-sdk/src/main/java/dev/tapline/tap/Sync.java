@@ -11,6 +11,7 @@ import dev.tapline.spec.Log;
 import dev.tapline.spec.State;
 import dev.tapline.spec.TaplineException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -35,7 +36,7 @@ final class Sync {
   private final MessageOutput output;
   private final boolean testRun;
   private final Log log;
-  private final Instant startedAt = Instant.now();
+  private final Instant startedAt = now();
   private ObjectNode state;
   private JsonNode lastWrittenState;
   private boolean wroteSinceState;
@@ -200,7 +201,7 @@ final class Sync {
         if (!dropped.isEmpty()) {
           record.remove(dropped);
         }
-        output.writeRecord(name, record, Instant.now());
+        output.writeRecord(name, record, now());
         return 1;
       }
       return 0;
@@ -216,7 +217,7 @@ final class Sync {
     long emitted = 0;
     long reported = 0;
     int untilClock = 0;
-    Instant extracted = Instant.now();
+    Instant extracted = now();
     try (Stream<ObjectNode> records = stream.records(context);
         RecordPump pump = new RecordPump(name, records.iterator())) {
       ObjectNode record;
@@ -230,7 +231,7 @@ final class Sync {
         }
         if (--untilClock < 0) {
           untilClock = 1023;
-          extracted = Instant.now();
+          extracted = now();
           long now = System.nanoTime();
           if (now - nextMetric >= 0) {
             recordCount(name, emitted - reported);
@@ -275,6 +276,11 @@ final class Sync {
     metric.put("value", count);
     metric.putObject("tags").put("stream", stream);
     log.metric(Json.write(metric));
+  }
+
+  /** The current time at microsecond precision, as Python Singer tools read timestamps. */
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
   }
 
   /** A readable reason for a failure inside a stream, used by the tap's error line. */
