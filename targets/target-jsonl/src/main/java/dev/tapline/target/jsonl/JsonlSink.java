@@ -24,6 +24,9 @@ final class JsonlSink implements Sink {
   private GZIPOutputStream member;
 
   JsonlSink(Path path, boolean gzip) {
+    if (gzip) {
+      cutIncompleteMember(path);
+    }
     this.file = AppendOnlyFile.open(path, !gzip);
     this.gzip = gzip;
     try {
@@ -35,6 +38,25 @@ final class JsonlSink implements Sink {
     generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     generator.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
     generator.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+  }
+
+  /** Cuts off a gzip member that a killed run left incomplete, so the file stays readable. */
+  private static void cutIncompleteMember(Path path) {
+    if (!java.nio.file.Files.exists(path)) {
+      return;
+    }
+    long complete = GzipMembers.completeLength(path);
+    try (java.nio.channels.FileChannel channel =
+        java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.WRITE)) {
+      if (complete < channel.size()) {
+        dev.tapline.spec.Log.of(JsonlSink.class).warn(path + " ends in " + (channel.size() - complete)
+            + " bytes that are not a complete gzip member (left by an interrupted run, never committed): cut them off");
+        channel.truncate(complete);
+        channel.force(true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot repair " + path + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -21,7 +21,8 @@ import java.util.Map;
  * <p>A commit flushes and {@code fsync}s the file (about a millisecond each on a local disk, so
  * negligible at the default batch of 100,000 rows). With {@code compression: gzip} each commit
  * appends one complete gzip member, which every gzip reader reads as one stream. A partial last
- * line left by a killed run is cut off when the file is next opened (not for gzip files).
+ * line (or, for gzip, an incomplete member) left by a killed run is cut off when the file is next
+ * opened; those bytes were never committed, so no state covering them was echoed.
  */
 public final class JsonlTarget extends Target<JsonlTarget.Settings> {
 

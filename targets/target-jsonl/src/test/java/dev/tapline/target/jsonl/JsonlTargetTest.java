@@ -88,6 +88,25 @@ class JsonlTargetTest {
   }
 
   @Test
+  void cutsOffAGzipMemberLeftIncompleteByAKilledRun() throws IOException {
+    ObjectNode config = config(folder);
+    config.put("compression", "gzip");
+    assertEquals(0, run(schema("orders") + record("orders", "{\"id\":1}"), config).exitCode());
+    Path file = folder.resolve("orders.jsonl.gz");
+    byte[] complete = Files.readAllBytes(file);
+    byte[] torn = java.util.Arrays.copyOf(complete, complete.length + complete.length / 2);
+    System.arraycopy(complete, 0, torn, complete.length, complete.length / 2);
+    Files.write(file, torn);
+
+    TargetHarness.Result result = run(schema("orders") + record("orders", "{\"id\":2}"), config);
+    assertEquals(0, result.exitCode(), result.stderr());
+    assertTrue(result.stderr().contains("not a complete gzip member"), result.stderr());
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+      assertEquals("{\"id\":1}\n{\"id\":2}\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void keepsStreamNamesInsideTheDestination() throws IOException {
     Path destination = folder.resolve("out");
     String input = schema("../etc/passwd") + record("../etc/passwd", "{\"id\":1}")
