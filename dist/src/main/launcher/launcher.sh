@@ -97,10 +97,12 @@ case " ${JAVA_OPTS:-} " in
 esac
 
 # --- class-data-sharing archive ------------------------------------------------------------------
-# An archive is tied to the exact class path string, JVM options and jar files it was made with.
-# Its name carries a checksum of them, so a moved folder or another Java makes a new one (or runs
-# without one) instead of tripping over a mismatch. It is made once by a `--version` run, written
-# under a temporary name and renamed into place, so concurrent first runs never read half a file.
+# An archive is tied to the Java, the exact class path string and the jar files it was made with.
+# Its name carries a checksum of the first two (and the collector), so a moved folder or another
+# Java makes a new one (or runs without one) instead of tripping over a mismatch; a jar newer than
+# the archive has it remade. It is made once by a training run of this executable (arguments set
+# per executable in dist/pom.xml), written under a temporary name and renamed into place, so
+# concurrent first runs never read half a file.
 some_jar_is_newer_than() {
   saved_ifs=$IFS
   IFS=:
