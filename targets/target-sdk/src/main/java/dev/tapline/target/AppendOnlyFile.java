@@ -16,8 +16,8 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>A process killed between commits can leave a partial last line. When such a file is opened
  * again it is cut back after its last line end, so appending continues on a clean line; the cut
- * bytes were never committed, so no state covering them was echoed. (A CSV cell may hold a line end
- * inside quotes; a kill in the middle of such a cell can leave a partial row.)
+ * bytes were never committed, so no state covering them was echoed. (Formats whose records may
+ * hold line ends, such as CSV, find the last record end themselves and open without this.)
  *
  * <p>Not thread-safe: used by one sink on the loading thread.
  */

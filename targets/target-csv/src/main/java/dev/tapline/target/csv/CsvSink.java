@@ -55,9 +55,56 @@ final class CsvSink implements Sink {
       LOG.warn(path + " has other columns than stream's current schema: writing its rows to " + fresh);
       path = fresh;
     }
-    this.file = AppendOnlyFile.open(path, true);
+    boolean asciiQuote = quote < 128;
+    if (asciiQuote) {
+      cutPartialRow(path, (byte) quote);
+    }
+    this.file = AppendOnlyFile.open(path, !asciiQuote);
     if (!file.isNew()) {
       rows.setLength(0);
+    }
+  }
+
+  /**
+   * Cuts off a last row that a killed run left without its line end. Rows may hold line ends inside
+   * quoted cells, so the file is scanned from the start, tracking quotes, for the last line end
+   * outside quotes.
+   */
+  private static void cutPartialRow(Path path, byte quote) {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path,
+        java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+      long size = channel.size();
+      long lastRowEnd = 0;
+      boolean quoted = false;
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
+      long position = 0;
+      while (position < size) {
+        buffer.clear();
+        int n = channel.read(buffer, position);
+        if (n <= 0) {
+          break;
+        }
+        for (int i = 0; i < n; i++) {
+          byte b = buffer.get(i);
+          if (b == quote) {
+            quoted = !quoted;
+          } else if (b == '\n' && !quoted) {
+            lastRowEnd = position + i + 1;
+          }
+        }
+        position += n;
+      }
+      if (lastRowEnd < size) {
+        LOG.warn(path + " ended in a partial row (" + (size - lastRowEnd)
+            + " bytes never committed, left by an interrupted run): cut it off before appending");
+        channel.truncate(lastRowEnd);
+        channel.force(true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot repair " + path + ": " + e.getMessage(), e);
     }
   }
 

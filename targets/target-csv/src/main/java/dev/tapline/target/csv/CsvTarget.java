@@ -21,6 +21,11 @@ import java.util.Map;
  * current schema. When the columns differ (the schema changed since the file was written, or
  * within the run), the rows go to a new file {@code <stream>-<UTC timestamp>.csv} instead, so no
  * file ever mixes two layouts; a warning names the new file.
+ *
+ * <p>A commit flushes and {@code fsync}s the file. A partial last row left by a killed run (never
+ * committed, so never covered by an echoed state) is cut off when the file is next opened; the
+ * file is scanned from the start for the last line end outside quotes, since cells may hold line
+ * ends.
  */
 public final class CsvTarget extends Target<CsvTarget.Settings> {
 

@@ -92,6 +92,18 @@ class CsvTargetTest {
   }
 
   @Test
+  void cutsOffAPartialRowLeftByAKilledRunEvenInsideAQuotedLineEnd() throws IOException {
+    assertEquals(0, run(SCHEMA + record("{\"id\":1,\"note\":\"two\\nlines\"}"), config(folder)).exitCode());
+    Path file = folder.resolve("orders.csv");
+    Files.writeString(file, Files.readString(file) + "2,\"a cell cut\nin the middle");
+
+    TargetHarness.Result result = run(SCHEMA + record("{\"id\":3}"), config(folder));
+    assertEquals(0, result.exitCode(), result.stderr());
+    assertTrue(result.stderr().contains("ended in a partial row"), result.stderr());
+    assertEquals("id,note,amount,paid,details,tags\n1,\"two\nlines\",,,,\n3,,,,,\n", Files.readString(file));
+  }
+
+  @Test
   void startsANewFileWhenTheColumnsChange() throws IOException {
     assertEquals(0, run(SCHEMA + record("{\"id\":1}"), config(folder)).exitCode());
     String narrower = "{\"type\":\"SCHEMA\",\"stream\":\"orders\",\"schema\":{\"type\":\"object\",\"properties\":"
