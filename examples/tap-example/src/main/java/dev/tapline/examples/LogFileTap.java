@@ -20,7 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** {@code tap-log-file}: the lines of a log file matching a pattern, as the stream {@code lines}. */
+/**
+ * The example tap, run as {@code tap-example}: the lines of a log file matching a pattern, as the
+ * stream {@code lines}.
+ */
 public final class LogFileTap extends Tap<LogFileTap.Settings> {
 
   private static final Pattern NAMED_GROUP = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
@@ -32,6 +35,11 @@ public final class LogFileTap extends Tap<LogFileTap.Settings> {
           String pattern,
       @Setting(description = "Earliest timestamp read by a first run", required = false)
           Optional<Instant> startDate) {}
+
+  @Override
+  public String name() {
+    return "tap-example";
+  }
 
   @Override
   protected List<TapStream> streams(Settings settings) {
