@@ -1,7 +1,7 @@
 #!/bin/sh
 # tap-postgres benchmark: FULL_TABLE extract, LOG_BASED burst, and a full mirror into target-postgres,
 # against an embedded PostgreSQL 17 started by the harness. Prints rows/s and peak RSS.
-# usage: bench/postgres/tap-postgres.sh [ROWS]     (default 1000000)
+# usage: bench/postgres/tap-postgres.sh [ROWS [full|log|mirror ...]]   (default 1000000, all three)
 set -eu
 rows=${1:-1000000}
 case $rows in
@@ -18,4 +18,5 @@ mvn -B -q install -pl taps/tap-postgres -DskipTests
 mvn -B -q test-compile dependency:build-classpath -pl integration \
   -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=test
 classpath=$root/integration/target/test-classes:$(cat "$out/classpath.txt")
-exec java -cp "$classpath" dev.tapline.integration.PostgresBench "$rows" "$out"
+shift $(( $# > 0 ? 1 : 0 ))
+exec java -cp "$classpath" dev.tapline.integration.PostgresBench "$rows" "$out" "$@"

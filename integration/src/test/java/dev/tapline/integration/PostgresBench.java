@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  *       over the pipeline's wall time, peak RSS of each side).
  * </ol>
  *
- * <p>Usage: {@code PostgresBench ROWS OUTPUT_FOLDER} with this module's test class path.
+ * <p>Usage: {@code PostgresBench ROWS OUTPUT_FOLDER [full|log|mirror ...]} with this module's test
+ * class path; all three by default.
  */
 public final class PostgresBench {
 
@@ -37,11 +38,13 @@ public final class PostgresBench {
   private final int rows;
   private final Path out;
   private final EmbeddedPostgres server;
+  private final List<String> parts;
 
-  private PostgresBench(int rows, Path out, EmbeddedPostgres server) {
+  private PostgresBench(int rows, Path out, EmbeddedPostgres server, List<String> parts) {
     this.rows = rows;
     this.out = out;
     this.server = server;
+    this.parts = parts;
   }
 
   public static void main(String[] args) throws Exception {
@@ -55,7 +58,9 @@ public final class PostgresBench {
         .setServerConfig("max_wal_size", "4GB")
         .setServerConfig("shared_buffers", "256MB")
         .start()) {
-      new PostgresBench(rows, out, server).run();
+      List<String> parts = args.length > 2
+          ? List.of(args).subList(2, args.length) : List.of("full", "log", "mirror");
+      new PostgresBench(rows, out, server, parts).run();
     }
   }
 
@@ -98,9 +103,21 @@ public final class PostgresBench {
     Path tapConfig = config("tap.json", "source", "\"filter_schemas\": \"public\", \"logical_poll_total_seconds\": 10");
     Path targetConfig = config("target.json", "copy", "\"hard_delete\": true");
 
-    Report full = timed("full", List.of(tapCommand(tapConfig)), null);
-    print("tap-postgres FULL_TABLE > /dev/null", rows, "rows/s", full, 300_000);
+    if (parts.contains("full")) {
+      Report full = timed("full", List.of(tapCommand(tapConfig)), null);
+      print("tap-postgres FULL_TABLE > /dev/null", rows, "rows/s", full, 300_000);
+    }
+    if (parts.contains("log")) {
+      logBased(tapConfig);
+    }
+    if (parts.contains("mirror")) {
+      Report mirror = timed("mirror", List.of(tapCommand(tapConfig), targetCommand(targetConfig)), null);
+      print("tap-postgres | target-postgres (full mirror)", rows, "rows/s", mirror, 150_000);
+      System.out.println("rows in the copy: " + query("copy", "SELECT count(*) FROM public.orders"));
+    }
+  }
 
+  private void logBased(Path tapConfig) throws Exception {
     execute("source", "CREATE PUBLICATION tapline FOR TABLE orders WITH (publish_via_partition_root = true)");
     String start = query("source", "SELECT lsn FROM pg_create_logical_replication_slot('tapline_source', 'pgoutput')");
     long startLsn = org.postgresql.replication.LogSequenceNumber.valueOf(start).asLong();
@@ -116,10 +133,6 @@ public final class PostgresBench {
     logCommand.addAll(List.of("--catalog", catalog.toString(), "--state", state.toString()));
     Report log = timed("log", List.of(logCommand), null);
     print("tap-postgres LOG_BASED, burst of updates > /dev/null", UPDATES, "changes/s", log, 50_000);
-
-    Report mirror = timed("mirror", List.of(tapCommand(tapConfig), targetCommand(targetConfig)), null);
-    print("tap-postgres | target-postgres (full mirror)", rows, "rows/s", mirror, 150_000);
-    System.out.println("rows in the copy: " + query("copy", "SELECT count(*) FROM public.orders"));
   }
 
   private Path config(String name, String database, String extra) throws IOException {
@@ -143,8 +156,8 @@ public final class PostgresBench {
         "dev.tapline.target.postgres.PostgresTarget", "--config", config.toString());
   }
 
-  /** Wall seconds of the whole run and each process's peak RSS in MB. */
-  private record Report(double seconds, List<Long> peakMegabytes) {}
+  /** Wall seconds of the whole run, and each process's peak RSS in MB and CPU seconds. */
+  private record Report(double seconds, List<Long> peakMegabytes, List<Double> cpuSeconds) {}
 
   private Report timed(String name, List<List<String>> commands, Path input) throws Exception {
     List<ProcessBuilder> builders = new ArrayList<>();
@@ -170,17 +183,27 @@ public final class PostgresBench {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     List<Long> peaks = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
     Pattern peak = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+    Pattern time = Pattern.compile("(User|System) time \\(seconds\\): ([0-9.]+)");
     for (int i = 0; i < processes.size(); i++) {
-      Matcher matcher = peak.matcher(Files.readString(out.resolve(name + "-" + i + ".time")));
+      String report = Files.readString(out.resolve(name + "-" + i + ".time"));
+      Matcher matcher = peak.matcher(report);
       peaks.add(matcher.find() ? Long.parseLong(matcher.group(1)) / 1024 : -1);
+      Matcher times = time.matcher(report);
+      double total = 0;
+      while (times.find()) {
+        total += Double.parseDouble(times.group(2));
+      }
+      cpu.add(Math.round(total * 100) / 100.0);
     }
-    return new Report(seconds, peaks);
+    return new Report(seconds, peaks, cpu);
   }
 
   private static void print(String what, long count, String unit, Report report, long goal) {
     long rate = Math.round(count / report.seconds());
-    System.out.printf(Locale.ROOT, "%-52s %,10d %s (goal >= %,d: %s)  %.2f s  peak RSS MB %s%n",
-        what, rate, unit, goal, rate >= goal ? "ok" : "MISSED", report.seconds(), report.peakMegabytes());
+    System.out.printf(Locale.ROOT, "%-52s %,10d %s (goal >= %,d: %s)  %.2f s  peak RSS MB %s  CPU s %s%n",
+        what, rate, unit, goal, rate >= goal ? "ok" : "MISSED", report.seconds(), report.peakMegabytes(),
+        report.cpuSeconds());
   }
 }

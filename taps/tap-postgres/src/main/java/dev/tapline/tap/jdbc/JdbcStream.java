@@ -9,6 +9,7 @@ import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.Json;
 import dev.tapline.spec.Metadata;
 import dev.tapline.spec.TaplineException;
+import dev.tapline.tap.RecordLayout;
 import dev.tapline.tap.ReplicationMethod;
 import dev.tapline.tap.StreamContext;
 import dev.tapline.tap.StreamSpec;
@@ -290,7 +291,7 @@ public abstract class JdbcStream implements TapStream {
     private final Connection connection;
     private final PreparedStatement statement;
     private final ResultSet resultSet;
-    private final String[] names;
+    private final RecordLayout layout;
     private final ColumnReader[] readers;
     private boolean closed;
 
@@ -300,10 +301,9 @@ public abstract class JdbcStream implements TapStream {
       this.connection = connection;
       this.statement = statement;
       this.resultSet = resultSet;
-      this.names = new String[columns.size()];
+      this.layout = new RecordLayout(columns.stream().map(JdbcColumn::name).toList());
       this.readers = new ColumnReader[columns.size()];
-      for (int i = 0; i < names.length; i++) {
-        names[i] = columns.get(i).name();
+      for (int i = 0; i < readers.length; i++) {
         readers[i] = columns.get(i).reader();
       }
     }
@@ -314,12 +314,12 @@ public abstract class JdbcStream implements TapStream {
         if (closed || !resultSet.next()) {
           return false;
         }
-        ObjectNode record = Json.NODES.objectNode();
-        for (int i = 0; i < names.length; i++) {
+        JsonNode[] values = new JsonNode[readers.length];
+        for (int i = 0; i < values.length; i++) {
           JsonNode value = readers[i].read(resultSet, i + 1);
-          record.set(names[i], value == null ? NullNode.getInstance() : value);
+          values[i] = value == null ? NullNode.getInstance() : value;
         }
-        action.accept(record);
+        action.accept(layout.record(values));
         return true;
       } catch (SQLException e) {
         throw failure("reading " + qualifiedName(), e);

@@ -1,7 +1,5 @@
 package dev.tapline.tap.postgres;
 
-import com.fasterxml.jackson.databind.node.NullNode;
-import dev.tapline.tap.jdbc.ColumnReader;
 import dev.tapline.tap.jdbc.JdbcColumn;
 import dev.tapline.tap.jdbc.JdbcTable;
 import java.sql.Connection;
@@ -83,7 +81,7 @@ final class PostgresDiscovery {
           String name = row.getString(7);
           builder.converters.put(name, type.converter());
           builder.columns.add(new JdbcColumn(name, row.getString(11), type.propertySchema(nullable),
-              reader(type.converter()), type.orderable()));
+              ByteValues.reader(type.converter()), type.orderable()));
         }
       }
     }
@@ -102,13 +100,6 @@ final class PostgresDiscovery {
   /** The schemas of a {@code filter_schemas} setting: comma-separated, blanks ignored. */
   static List<String> schemaList(String setting) {
     return Arrays.stream(setting.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-  }
-
-  static ColumnReader reader(TextValue converter) {
-    return (row, index) -> {
-      String text = row.getString(index);
-      return text == null ? NullNode.getInstance() : converter.convert(text);
-    };
   }
 
   private static final class Builder {
