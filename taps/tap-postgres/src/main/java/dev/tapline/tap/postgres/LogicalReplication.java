@@ -535,16 +535,15 @@ final class LogicalReplication {
       for (int i = 0; i < columns.size() && i < values.length; i++) {
         PgOutputMessage.Column column = columns.get(i);
         String name = column.name();
-        if (keyOnly && !column.key() || !context.isPropertySelected(name)) {
-          continue;
-        }
         TextValue converter = converters.get(name);
         if (converter == null) {
           if (unknownColumns.add(name)) {
             context.log().warn("Column " + name + " of " + schemaName + "." + tableName + " is not in the"
-                + " stream's schema (added after discovery?); its values are left out. Run discovery"
-                + " again to include it.");
+                + " stream's schema (added after discovery, or dropped since); its values are left out.");
           }
+          continue;
+        }
+        if (keyOnly && !column.key() || !context.isPropertySelected(name)) {
           continue;
         }
         String text = values[i];
