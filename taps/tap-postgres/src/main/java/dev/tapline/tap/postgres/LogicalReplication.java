@@ -255,6 +255,8 @@ final class LogicalReplication {
     private long changes;
     private boolean finished;
     private boolean reachedEnd;
+    private long resumePosition;
+    private int reconnections;
 
     ChangeReader(PostgresStream stream, StreamContext context) {
       super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
@@ -352,8 +354,9 @@ final class LogicalReplication {
     }
 
     private void openReplication(long position) throws SQLException {
-      if (settings.breakAtEndLsn()) {
-        endPosition = endPosition();
+      resumePosition = position;
+      if (settings.breakAtEndLsn() && endPosition == Long.MAX_VALUE) {
+        endPosition = LogicalReplication.this.endPosition();
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (true) {
@@ -386,8 +389,10 @@ final class LogicalReplication {
         replication.setAppliedLSN(acknowledged);
         replication.forceUpdateStatus();
       }
-      startedNanos = System.nanoTime();
-      lastMessageNanos = startedNanos;
+      if (startedNanos == 0) {
+        startedNanos = System.nanoTime();
+      }
+      lastMessageNanos = System.nanoTime();
       context.log().info("Reading changes of " + schemaName + "." + tableName + " from slot " + slotName()
           + " at " + LogSequenceNumber.valueOf(position).asString()
           + (committed == null ? "" : "; log consumed up to " + LogSequenceNumber.valueOf(committed).asString())
@@ -453,7 +458,13 @@ final class LogicalReplication {
           context.log().info("Stopping after max_run_seconds = " + settings.maxRunSeconds() + ".");
           return stop();
         }
-        ByteBuffer buffer = replication.readPending();
+        ByteBuffer buffer;
+        try {
+          buffer = replication.readPending();
+        } catch (SQLException e) {
+          reconnect(e);
+          continue;
+        }
         if (buffer == null) {
           if (!inTransaction && replication.getLastReceiveLSN().asLong() >= endPosition) {
             context.log().info("Reached the end of the log as it was at the start.");
@@ -473,6 +484,27 @@ final class LogicalReplication {
       return true;
     }
 
+    /**
+     * The server ends a replication connection that sends no feedback for {@code
+     * wal_sender_timeout}, which happens while a slow consumer keeps this thread blocked on
+     * output. The log is then read again from the end of the last whole transaction: the one in
+     * progress comes again from its start (duplicates, no gap).
+     */
+    private void reconnect(SQLException lost) throws SQLException {
+      String state = lost.getSQLState() == null ? "" : lost.getSQLState();
+      if (!(state.startsWith("08") || state.startsWith("57P")) || ++reconnections > 5) {
+        throw lost;
+      }
+      context.log().warn("The replication connection was lost (" + lost.getMessage().strip()
+          + "); reading the log again from " + LogSequenceNumber.valueOf(resumePosition).asString() + ".");
+      closeQuietly(replication);
+      closeQuietly(replicationConnection);
+      replication = null;
+      replicationConnection = null;
+      inTransaction = false;
+      openReplication(resumePosition);
+    }
+
     private boolean stop() {
       finished = true;
       context.log().info("Stream '" + stream.spec().name() + "': " + changes + " changes read from the log.");
@@ -487,6 +519,7 @@ final class LogicalReplication {
             begin.commitMicros() + PgOutputMessage.POSTGRES_EPOCH_MICROS, java.time.temporal.ChronoUnit.MICROS));
       } else if (message instanceof PgOutputMessage.Commit commit) {
         inTransaction = false;
+        resumePosition = commit.endLsn();
         if (commit.endLsn() >= endPosition) {
           reachedEnd = true;
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tapline.spec.Json;
 import dev.tapline.tap.contract.TapRun;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.replication.LogSequenceNumber;
 
-/** A LOG_BASED run killed with SIGKILL and restarted from its last state misses no change. */
+/**
+ * LOG_BASED runs as separate processes: one killed with SIGKILL and restarted from its last state
+ * misses no change; one whose output stalls longer than the server's {@code wal_sender_timeout}
+ * reconnects and misses nothing either.
+ */
 class LogBasedKillTest {
 
   private static final int TRANSACTIONS = 40;
@@ -34,7 +39,7 @@ class LogBasedKillTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start();
+    server = TestServer.start("3s");
     server.createDatabase("events", false);
     server.execute("events", "CREATE TABLE events (id int PRIMARY KEY, payload text NOT NULL)",
         "INSERT INTO events SELECT i, 'initial ' || i FROM generate_series(1, 10) i");
@@ -43,6 +48,61 @@ class LogBasedKillTest {
   @AfterAll
   static void stop() {
     server.close();
+  }
+
+  private ObjectNode config(String database) {
+    ObjectNode config = server.config(database);
+    config.put("default_replication_method", "LOG_BASED");
+    config.put("logical_poll_total_seconds", 10);
+    config.put("state_interval_rows", 50);
+    return config;
+  }
+
+  private Process start(Path configFile, Path stateFile, String name) throws IOException {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), PostgresTap.class.getName(),
+        "--config", configFile.toString(), "--state", stateFile.toString())
+        .redirectError(directory.resolve(name + "-stderr.txt").toFile())
+        .start();
+  }
+
+  @Test
+  void aStalledConsumerOutlastingTheServerTimeoutLosesNoChange() throws Exception {
+    server.createDatabase("stalled", false);
+    server.execute("stalled", "CREATE TABLE events (id int PRIMARY KEY, payload text NOT NULL)",
+        "INSERT INTO events VALUES (0, 'initial')");
+    Path configFile = directory.resolve("stalled.json");
+    Files.writeString(configFile, Json.write(config("stalled")));
+    TapRun first = TapRun.run(new PostgresTap(), "--config", configFile.toString());
+    assertEquals(0, first.exitCode(), first.describe());
+    int rows = 60_000;
+    for (int from = 1; from <= rows; from += 5_000) {
+      server.execute("stalled", "INSERT INTO events SELECT i, repeat('stall ', 10) || i FROM generate_series("
+          + from + ", " + (from + 4_999) + ") i");
+    }
+    Path stateFile = directory.resolve("stalled-state.json");
+    Files.writeString(stateFile, Json.write(first.lastState()));
+    Process tap = start(configFile, stateFile, "stalled");
+    Set<Integer> seen = new TreeSet<>();
+    try (BufferedReader out = new BufferedReader(
+        new InputStreamReader(tap.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = out.readLine();
+      // stop reading: the tap's buffers fill and its reading thread blocks past wal_sender_timeout
+      Thread.sleep(8_000);
+      for (; line != null; line = out.readLine()) {
+        JsonNode message = Json.parse(line);
+        if (message.path("type").asText().equals("RECORD")) {
+          seen.add(message.path("record").path("id").asInt());
+        }
+      }
+    }
+    assertTrue(tap.waitFor(60, TimeUnit.SECONDS));
+    String stderr = Files.readString(directory.resolve("stalled-stderr.txt"));
+    assertEquals(0, tap.exitValue(), stderr);
+    assertTrue(stderr.contains("The replication connection was lost"), stderr);
+    for (int id = 1; id <= rows; id++) {
+      assertTrue(seen.contains(id), "change of row " + id + " was lost");
+    }
   }
 
   @Test
@@ -66,11 +126,7 @@ class LogBasedKillTest {
 
     Path firstState = directory.resolve("state-1.json");
     Files.writeString(firstState, Json.write(first.lastState()));
-    Process tap = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), PostgresTap.class.getName(),
-        "--config", configFile.toString(), "--state", firstState.toString())
-        .redirectError(directory.resolve("killed-stderr.txt").toFile())
-        .start();
+    Process tap = start(configFile, firstState, "killed");
     Set<Integer> committed = new TreeSet<>();
     Set<Integer> sinceState = new TreeSet<>();
     JsonNode lastState = null;

@@ -23,12 +23,17 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start() {
+    return start("60s");
+  }
+
+  /** A server that ends replication connections silent for {@code walSenderTimeout}. */
+  static TestServer start(String walSenderTimeout) {
     try {
       return new TestServer(EmbeddedPostgres.builder()
           .setServerConfig("wal_level", "logical")
           .setServerConfig("max_replication_slots", "10")
           .setServerConfig("max_wal_senders", "10")
-          .setServerConfig("wal_sender_timeout", "60s")
+          .setServerConfig("wal_sender_timeout", walSenderTimeout)
           .start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
