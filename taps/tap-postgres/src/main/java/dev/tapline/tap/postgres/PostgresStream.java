@@ -2,6 +2,7 @@ package dev.tapline.tap.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.Json;
 import dev.tapline.tap.ReplicationMethod;
 import dev.tapline.tap.StreamContext;
@@ -75,7 +76,17 @@ final class PostgresStream extends JdbcStream {
       replication.check(this, context);
       return null;
     }
+    requireIncrementalKey(context);
     return super.signpost(context);
+  }
+
+  /** INCREMENTAL with the log position as key means the catalog named no replication key. */
+  private void requireIncrementalKey(StreamContext context) {
+    if (context.replicationMethod() == ReplicationMethod.INCREMENTAL && LSN.equals(context.replicationKey())) {
+      throw new ConfigurationException("Stream '" + spec().name() + "' is to be read INCREMENTAL but"
+          + " the catalog names no replication-key; set one of " + spec().validReplicationKeys()
+          + ", or use FULL_TABLE or LOG_BASED.");
+    }
   }
 
   @Override
@@ -85,6 +96,7 @@ final class PostgresStream extends JdbcStream {
           + " no rows to read; run REFRESH MATERIALIZED VIEW on it to read its rows.");
       return Stream.empty();
     }
+    requireIncrementalKey(context);
     return super.records(context);
   }
 

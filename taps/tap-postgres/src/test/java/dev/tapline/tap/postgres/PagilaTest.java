@@ -212,6 +212,18 @@ class PagilaTest {
   }
 
   @Test
+  void incrementalWithoutAReplicationKeyIsAConfigurationError() throws Exception {
+    ObjectNode config = server.config("pagila");
+    config.put("filter_schemas", "public");
+    config.put("default_replication_method", "INCREMENTAL");
+    TapRun run = TapRun.run(new PostgresTap(), "--config", configFile(config).toString());
+    assertEquals(2, run.exitCode(), run.describe());
+    assertTrue(run.stderr().contains("ERROR Stream 'public-actor' is to be read INCREMENTAL but the catalog"
+        + " names no replication-key; set one of [actor_id, last_update]"), run.stderr());
+    assertFalse(run.stdout().contains("\"RECORD\""), "records were read before the error");
+  }
+
+  @Test
   void valuesOfEveryKindConvertExactly() throws Exception {
     ObjectNode config = server.config("pagila");
     config.put("filter_schemas", "probe");
