@@ -69,6 +69,7 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
   private final Deque<ResponseDefinition> faults = new ArrayDeque<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+  private final Map<String, Sorted> sorted = new ConcurrentHashMap<>();
   private final Map<String, java.util.Set<String>> headers = new ConcurrentHashMap<>();
   private volatile String apiKey;
   private volatile boolean recordRequests = true;
@@ -105,6 +106,12 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
 
   /** Stripe's example object of a type ({@code charge}, {@code invoice}, ...), as a fresh copy. */
   public static ObjectNode example(String objectType) {
+    return EXAMPLES.computeIfAbsent(objectType, FakeStripe::readExample).deepCopy();
+  }
+
+  private static final Map<String, ObjectNode> EXAMPLES = new ConcurrentHashMap<>();
+
+  private static ObjectNode readExample(String objectType) {
     String resource = "objects/" + objectType + ".json";
     try (InputStream in = FakeStripe.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -170,7 +177,7 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
   /** Adds an object to a list ({@code /v1/charges}, ...). */
   public synchronized void add(String path, ObjectNode object) {
     lists.get(path).add(object);
-    cache.clear();
+    changed();
   }
 
   /** The objects of a list, newest first (copies). */
@@ -191,6 +198,7 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
       String eventType) {
     ObjectNode object = find(path, id);
     object.setAll(changes.deepCopy());
+    changed();
     recordEvent(eventType == null ? object.path("object").asText() + ".updated" : eventType, object, at);
     return object.deepCopy();
   }
@@ -199,7 +207,13 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
   public synchronized void delete(String path, String id, long at, String eventType) {
     ObjectNode object = find(path, id);
     lists.get(path).remove(object);
+    changed();
     recordEvent(eventType == null ? object.path("object").asText() + ".deleted" : eventType, object, at);
+  }
+
+  private void changed() {
+    cache.clear();
+    sorted.clear();
   }
 
   private void recordEvent(String type, ObjectNode object, long at) {
@@ -297,24 +311,75 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
       return json(200, cached);
     }
     String path = URI.create(url).getPath();
-    List<ObjectNode> candidates;
+    byte[] body;
     synchronized (this) {
       if (path.startsWith("/v1/invoices/") && path.endsWith("/lines")) {
         String invoice = path.substring("/v1/invoices/".length(), path.length() - "/lines".length());
-        candidates = embedded(find("/v1/invoices", invoice), "lines");
+        body = page(Sorted.of(embedded(find("/v1/invoices", invoice), "lines")), request, path);
       } else if (path.equals("/v1/subscription_items")) {
         String subscription = first(request, "subscription");
-        candidates = subscription == null ? List.of() : embedded(find("/v1/subscriptions", subscription), "items");
+        body = page(Sorted.of(subscription == null ? List.of()
+            : embedded(find("/v1/subscriptions", subscription), "items")), request, path);
+      } else if (path.equals("/v1/events")) {
+        body = page(Sorted.of(filter(lists.get(path), request, true)), request, path);
       } else if (lists.containsKey(path)) {
-        candidates = filter(lists.get(path), request, path.equals("/v1/events"));
+        body = page(sorted.computeIfAbsent(path, p -> Sorted.of(lists.get(p))), request, path);
       } else {
         return json(404, "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Unrecognized"
             + " request URL (GET: " + path + ").\"}}");
       }
     }
-    byte[] body = page(candidates, request, path);
     cache.put(url, body);
     return json(200, body);
+  }
+
+  /**
+   * A list newest first with each object's JSON prepared once, so that a page is a binary search
+   * and a copy of bytes (the sandbox also serves benchmarks).
+   */
+  private static final class Sorted {
+    final ObjectNode[] objects;
+    final long[] created;
+    final byte[][] bytes;
+    final Map<String, Integer> positions = new java.util.HashMap<>();
+
+    private Sorted(List<ObjectNode> list) {
+      List<ObjectNode> copy = new ArrayList<>(list);
+      copy.sort(NEWEST_FIRST);
+      objects = copy.toArray(ObjectNode[]::new);
+      created = new long[objects.length];
+      bytes = new byte[objects.length][];
+      for (int i = 0; i < objects.length; i++) {
+        created[i] = objects[i].path("created").asLong();
+        positions.put(objects[i].path("id").asText(), i);
+      }
+    }
+
+    static Sorted of(List<ObjectNode> list) {
+      return new Sorted(list);
+    }
+
+    byte[] bytes(int index) {
+      if (bytes[index] == null) {
+        bytes[index] = Json.write(objects[index]).getBytes(StandardCharsets.UTF_8);
+      }
+      return bytes[index];
+    }
+
+    /** The first index whose created is below {@code bound} (the list descends). */
+    int firstBelow(long bound) {
+      int low = 0;
+      int high = created.length;
+      while (low < high) {
+        int middle = (low + high) >>> 1;
+        if (created[middle] >= bound) {
+          low = middle + 1;
+        } else {
+          high = middle;
+        }
+      }
+      return low;
+    }
   }
 
   private boolean authorized(String header) {
@@ -369,31 +434,45 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
     return kept;
   }
 
-  private static byte[] page(List<ObjectNode> candidates, Request request, String path) {
-    List<ObjectNode> ordered = sorted(candidates);
+  private static byte[] page(Sorted list, Request request, String path) {
+    Long gte = number(request, "created[gte]");
+    Long gt = number(request, "created[gt]");
+    Long lt = number(request, "created[lt]");
+    Long lte = number(request, "created[lte]");
+    int from = 0;
+    int to = list.objects.length;
+    if (lt != null) {
+      from = Math.max(from, list.firstBelow(lt));
+    }
+    if (lte != null) {
+      from = Math.max(from, list.firstBelow(lte + 1));
+    }
+    if (gte != null) {
+      to = Math.min(to, list.firstBelow(gte));
+    }
+    if (gt != null) {
+      to = Math.min(to, list.firstBelow(gt + 1));
+    }
     Long limitValue = number(request, "limit");
     int limit = limitValue == null ? 10 : (int) Math.max(1, Math.min(100, limitValue));
     String after = first(request, "starting_after");
-    int start = 0;
+    int start = from;
     if (after != null) {
-      start = ordered.size();
-      for (int i = 0; i < ordered.size(); i++) {
-        if (ordered.get(i).path("id").asText().equals(after)) {
-          start = i + 1;
-          break;
-        }
-      }
+      Integer position = list.positions.get(after);
+      start = position == null ? to : Math.max(from, position + 1);
     }
-    int end = Math.min(ordered.size(), start + limit);
-    ObjectNode list = Json.object();
-    list.put("object", "list");
-    ArrayNode data = list.putArray("data");
+    int end = Math.max(start, Math.min(to, start + limit));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + (end - start) * 4096);
+    out.writeBytes("{\"object\":\"list\",\"data\":[".getBytes(StandardCharsets.UTF_8));
     for (int i = start; i < end; i++) {
-      data.add(ordered.get(i));
+      if (i > start) {
+        out.write(',');
+      }
+      out.writeBytes(list.bytes(i));
     }
-    list.put("has_more", end < ordered.size());
-    list.put("url", path);
-    return Json.write(list).getBytes(StandardCharsets.UTF_8);
+    out.writeBytes(("],\"has_more\":" + (end < to) + ",\"url\":" + Json.write(Json.NODES.textNode(path)) + "}")
+        .getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
   }
 
   private static List<ObjectNode> sorted(List<ObjectNode> objects) {

@@ -11,7 +11,7 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * A local Stripe-like server for trying tap-stripe without an account: {@code stripe-sandbox
- * [PORT [OBJECTS_PER_LIST]]} serves clones of Stripe's example objects on 127.0.0.1, prints its
+ * [PORT [OBJECTS_PER_LIST [LIST,...]]]} (lists such as {@code charges,customers}; all by default) serves clones of Stripe's example objects on 127.0.0.1, prints its
  * URL on stdout and serves until killed. Any API key is accepted. Point tap-stripe's {@code
  * api_url} at the printed URL.
  */
@@ -51,7 +51,22 @@ public final class StripeSandbox implements AutoCloseable {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 12111;
     int objects = args.length > 1 ? Integer.parseInt(args[1]) : 25;
     long firstCreated = Instant.now().minus(90, ChronoUnit.DAYS).getEpochSecond();
-    FakeStripe api = new FakeStripe().cloneExamples(objects, firstCreated, 3600);
+    FakeStripe api = new FakeStripe().recordRequests(false);
+    if (args.length > 2) {
+      long step = Math.max(1, 80L * 86_400 / Math.max(1, objects));
+      for (String list : args[2].split(",")) {
+        String path = "/v1/" + list.trim();
+        String type = FakeStripe.LISTS.get(path);
+        if (type == null) {
+          throw new IllegalArgumentException("No list " + list + "; lists: " + FakeStripe.LISTS.keySet());
+        }
+        for (int i = 0; i < objects; i++) {
+          api.add(path, api.cloneOf(type, firstCreated + i * step));
+        }
+      }
+    } else {
+      api.cloneExamples(objects, firstCreated, 3600);
+    }
     StripeSandbox sandbox = new StripeSandbox(port, api);
     System.out.println(sandbox.url());
     System.out.flush();
