@@ -18,51 +18,52 @@ final class ByteValues {
 
   private ByteValues() {}
 
-  /** The reader of a column with this converter: a byte-level one when there is one. */
-  static ColumnReader reader(TextValue converter) {
+  /** Converts the UTF-8 text of one value. */
+  @FunctionalInterface
+  interface BytesValue {
+    JsonNode convert(byte[] utf8);
+  }
+
+  /** The byte-level form of a converter: its own for the common types, else through a String. */
+  static BytesValue of(TextValue converter) {
     if (converter == TextValue.STRING) {
-      return (row, index) -> {
-        byte[] bytes = row.getBytes(index);
-        return bytes == null ? NullNode.getInstance() : string(bytes);
-      };
+      return ByteValues::string;
     }
     if (converter == TextValue.INTEGER) {
-      return (row, index) -> {
-        byte[] bytes = row.getBytes(index);
-        return bytes == null ? NullNode.getInstance() : integer(bytes);
-      };
+      return ByteValues::integer;
     }
     if (converter == TextValue.DECIMAL) {
-      return (row, index) -> {
-        byte[] bytes = row.getBytes(index);
-        return bytes == null ? NullNode.getInstance() : decimal(bytes);
-      };
+      return ByteValues::decimal;
     }
     if (converter == TextValue.BOOLEAN) {
-      return (row, index) -> {
-        byte[] bytes = row.getBytes(index);
-        return bytes == null ? NullNode.getInstance() : BooleanNode.valueOf(bytes[0] == 't');
-      };
+      return bytes -> BooleanNode.valueOf(bytes[0] == 't');
     }
-    if (converter == TextValue.TIMESTAMP_WITH_TIME_ZONE || converter == TextValue.TIMESTAMP) {
-      boolean withZone = converter == TextValue.TIMESTAMP_WITH_TIME_ZONE;
-      return (row, index) -> {
-        byte[] bytes = row.getBytes(index);
-        return bytes == null ? NullNode.getInstance() : timestamp(bytes, withZone);
-      };
+    if (converter == TextValue.TIMESTAMP_WITH_TIME_ZONE) {
+      return bytes -> timestamp(bytes, true);
+    }
+    if (converter == TextValue.TIMESTAMP) {
+      return bytes -> timestamp(bytes, false);
     }
     if (converter == TextValue.DATE) {
+      return bytes -> bytes.length == 10 && bytes[4] == '-'
+          ? new PlainTextNode(bytes) : converter.convert(ascii(bytes));
+    }
+    return bytes -> converter.convert(new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  /** The reader of a column with this converter, on the bytes pgjdbc received. */
+  static ColumnReader reader(TextValue converter) {
+    if (converter == TextValue.BYTEA) {
+      // pgjdbc's getBytes decodes bytea; its text form is what the converter reads
       return (row, index) -> {
-        byte[] bytes = row.getBytes(index);
-        if (bytes == null) {
-          return NullNode.getInstance();
-        }
-        return bytes.length == 10 && bytes[4] == '-' ? new PlainTextNode(bytes) : converter.convert(ascii(bytes));
+        String text = row.getString(index);
+        return text == null ? NullNode.getInstance() : converter.convert(text);
       };
     }
+    BytesValue value = of(converter);
     return (row, index) -> {
-      String text = row.getString(index);
-      return text == null ? NullNode.getInstance() : converter.convert(text);
+      byte[] bytes = row.getBytes(index);
+      return bytes == null ? NullNode.getInstance() : value.convert(bytes);
     };
   }
 

@@ -239,7 +239,7 @@ final class LogicalReplication {
     private final ArrayDeque<ObjectNode> ready = new ArrayDeque<>();
     private final Map<Integer, PgOutputMessage.Relation> relations = new HashMap<>();
     private final Set<String> unknownColumns = new HashSet<>();
-    private final Map<String, TextValue> converters;
+    private final Map<String, ByteValues.BytesValue> converters = new HashMap<>();
     private Iterator<ObjectNode> copy;
     private Stream<ObjectNode> copyStream;
     private long copyEndPosition;
@@ -264,7 +264,7 @@ final class LogicalReplication {
       this.context = context;
       this.schemaName = stream.table().schemaName();
       this.tableName = stream.table().tableName();
-      this.converters = stream.relation().converters();
+      stream.relation().converters().forEach((name, converter) -> converters.put(name, ByteValues.of(converter)));
     }
 
     void startWithCopy() throws SQLException {
@@ -563,12 +563,12 @@ final class LogicalReplication {
         boolean deleted, boolean keyOnly) throws SQLException {
       ObjectNode record = Json.NODES.objectNode();
       List<String> unchanged = null;
-      String[] values = tuple.values();
+      byte[][] values = tuple.values();
       List<PgOutputMessage.Column> columns = relation.columns();
       for (int i = 0; i < columns.size() && i < values.length; i++) {
         PgOutputMessage.Column column = columns.get(i);
         String name = column.name();
-        TextValue converter = converters.get(name);
+        ByteValues.BytesValue converter = converters.get(name);
         if (converter == null) {
           if (unknownColumns.add(name)) {
             context.log().warn("Column " + name + " of " + schemaName + "." + tableName + " is not in the"
@@ -579,7 +579,7 @@ final class LogicalReplication {
         if (keyOnly && !column.key() || !context.isPropertySelected(name)) {
           continue;
         }
-        String text = values[i];
+        byte[] text = values[i];
         if (text == PgOutputMessage.UNCHANGED_TOAST) {
           if (unchanged == null) {
             unchanged = new ArrayList<>();

@@ -40,13 +40,13 @@ sealed interface PgOutputMessage {
   record Other(char kind) implements PgOutputMessage {}
 
   /**
-   * The values of a row in column order: text, null, or {@link #UNCHANGED_TOAST} for a large value
-   * that did not change and was not sent.
+   * The values of a row in column order: UTF-8 text, null, or {@link #UNCHANGED_TOAST} (compare by
+   * identity) for a large value that did not change and was not sent.
    */
-  record Tuple(String[] values) {}
+  record Tuple(byte[][] values) {}
 
   /** Marks a TOASTed value an update left unchanged and pgoutput did not send. */
-  String UNCHANGED_TOAST = new String("unchanged-toast");
+  byte[] UNCHANGED_TOAST = new byte[0];
 
   /** Microseconds between 1970-01-01 and PostgreSQL's epoch 2000-01-01. */
   long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
@@ -110,7 +110,7 @@ sealed interface PgOutputMessage {
 
   private static Tuple tuple(ByteBuffer buffer) {
     int count = buffer.getShort();
-    String[] values = new String[count];
+    byte[][] values = new byte[count][];
     for (int i = 0; i < count; i++) {
       char kind = (char) buffer.get();
       switch (kind) {
@@ -118,9 +118,8 @@ sealed interface PgOutputMessage {
         case 'u' -> values[i] = UNCHANGED_TOAST;
         case 't', 'b' -> {
           int length = buffer.getInt();
-          values[i] = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length,
-              StandardCharsets.UTF_8);
-          buffer.position(buffer.position() + length);
+          values[i] = new byte[length];
+          buffer.get(values[i]);
         }
         default -> throw new IllegalStateException("Unknown pgoutput tuple value kind '" + kind + "'");
       }
