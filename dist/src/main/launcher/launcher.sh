@@ -100,7 +100,7 @@ esac
 
 # --- class-data-sharing archive ------------------------------------------------------------------
 # An archive is tied to the Java, the exact class path string and the jar files it was made with.
-# Its name carries a checksum of the first two (and the collector), so a moved folder or another
+# Its name carries checksums of the first two (and the collector), so a moved folder or another
 # Java makes a new one (or runs without one) instead of tripping over a mismatch; a jar newer than
 # the archive has it remade. It is made once by a training run of this executable (arguments set
 # per executable in dist/pom.xml), written under a temporary name and renamed into place, so
@@ -152,10 +152,11 @@ choose_archive() {
         return
       fi
       if [ "$dir" = "$lib/cds" ]; then
-        # archives this folder made for another location or another Java are dead weight
+        # archives this folder made before it was moved are dead weight (those of another Java are
+        # kept: two Javas taking turns must not remake each other's archive every time)
         for stale in "$dir/$executable"-[0-9]*; do
           case $stale in
-            "$dir/$executable-$key"-*) ;;
+            "$dir/$executable-$location_key"-*) ;;
             *) rm -f "$stale" ;;
           esac
         done
@@ -172,9 +173,13 @@ choose_archive() {
 
 archive=
 if [ "${TAPLINE_CDS:-on}" != off ]; then
-  key=$(printf '%s\n' "$java_real" "$java_version" "$classpath" | cksum)
-  key=${key%% *}
-  archive_name=$executable-$key-$collector.jsa
+  # one checksum for the location (the class path holds the absolute folder), one for the Java
+  keys=$(printf '%s\n' "$classpath" | cksum; printf '%s\n' "$java_real" "$java_version" | cksum)
+  location_key=${keys%% *}
+  java_key=${keys#*
+}
+  java_key=${java_key%% *}
+  archive_name=$executable-$location_key-$java_key-$collector.jsa
   if [ -n "${TAPLINE_CDS_DIR:-}" ]; then
     choose_archive "$TAPLINE_CDS_DIR"
   else

@@ -111,6 +111,14 @@ touch -t 200001010000 "$work/moved here/tapline/lib/"*.jar
 run "$work/moved here/tapline/bin/tapline" --version
 check "an archive the JVM refuses (jar dates changed) leaves stdout clean" stdout_matches '^tapline '
 check "... and the run still succeeds" status_is 0
+# another Java gets its own archive and leaves the first one in place
+mkdir -p "$work/other-java/bin"
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$(command -v java)" >"$work/other-java/bin/java"
+chmod +x "$work/other-java/bin/java"
+run env JAVA_HOME="$work/other-java" "$work/moved here/tapline/bin/tapline" --version
+check "another Java runs the moved copy" stdout_matches '^tapline '
+check "... and adds its own archive, keeping the first Java's" \
+  test "$(find "$work/moved here/tapline/lib/cds" -name 'tapline-*.jsa' | wc -l)" -eq 2
 run env TAPLINE_CDS=off "$work/moved here/tapline/bin/tapline" --version
 check "TAPLINE_CDS=off runs without an archive" stdout_matches '^tapline '
 
