@@ -5,7 +5,9 @@ import dev.tapline.spec.TaplineException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,21 +44,93 @@ final class PipelineRun {
   private static final Duration TAP_GRACE_AFTER_TARGET_ENDED = Duration.ofSeconds(2);
   private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(10);
 
+  /**
+   * What a run did: its exit code (as {@link #run()} returns it), each side's exit code by name in
+   * pipeline order, records and bytes per stream (from the sides' metrics; empty when none sent
+   * any), the state saved at the end (or {@code null}), and the error line ({@code null} on success).
+   */
+  record Outcome(
+      int exitCode,
+      Map<String, Integer> exitCodes,
+      Map<String, Long> records,
+      Map<String, Long> bytes,
+      long statesReceived,
+      long statesWritten,
+      JsonNode finalState,
+      String error,
+      boolean stopped,
+      double seconds) {}
+
+  private final List<Side> sides;
   private final Side tap;
   private final Side target;
+  private final StateSink stateSink;
   private final StateFile stateFile;
+  private final boolean mergeStates;
   private final PrintWriter err;
   private final Duration stopTimeout;
+  private final String label;
+  private final String pipelineName;
+  private final Redactor redactor;
   private final CountDownLatch finished = new CountDownLatch(1);
+  private JsonNode initialState;
+  private Path tapStateFile;
   private volatile boolean stopRequested;
   private volatile List<Process> processes = List.of();
+  private volatile List<StderrForwarder> forwarders = List.of();
+  private volatile long startNanos;
 
+  /** The ad-hoc form: a state file that is read, locked and written by {@link #run()}. */
   PipelineRun(Side tap, Side target, StateFile stateFile, PrintWriter err, Duration stopTimeout) {
+    this.sides = List.of(tap, target);
     this.tap = tap;
     this.target = target;
+    this.stateSink = stateFile;
     this.stateFile = stateFile;
+    this.mergeStates = false;
     this.err = err;
     this.stopTimeout = stopTimeout;
+    this.label = "";
+    this.pipelineName = "";
+    this.redactor = Redactor.NONE;
+  }
+
+  /**
+   * A run whose caller holds the pipeline's lock and has read its state.
+   *
+   * @param sides the tap, then any mappers, then the target
+   * @param initialState the state before the run, or {@code null}
+   * @param tapStateFile a file holding {@code initialState} for the tap's {@code --state}, or
+   *     {@code null} when there is none
+   * @param mergeStates whether each echoed state is merged into {@code initialState}
+   * @param label put before the runner's own messages (the pipeline's name), or empty
+   */
+  PipelineRun(
+      List<Side> sides,
+      StateSink stateSink,
+      JsonNode initialState,
+      Path tapStateFile,
+      boolean mergeStates,
+      PrintWriter err,
+      Duration stopTimeout,
+      String label,
+      Redactor redactor) {
+    if (sides.size() < 2) {
+      throw new IllegalArgumentException("a pipeline has a tap and a target");
+    }
+    this.sides = List.copyOf(sides);
+    this.tap = sides.get(0);
+    this.target = sides.get(sides.size() - 1);
+    this.stateSink = stateSink;
+    this.stateFile = null;
+    this.initialState = initialState;
+    this.tapStateFile = tapStateFile;
+    this.mergeStates = mergeStates;
+    this.err = err;
+    this.stopTimeout = stopTimeout;
+    this.label = label.isEmpty() ? "" : "[" + label + "] ";
+    this.pipelineName = label;
+    this.redactor = redactor;
   }
 
   /**
@@ -66,21 +140,23 @@ final class PipelineRun {
   @SuppressWarnings("try") // the lock is held for the whole run, not used in it
   int run() {
     try (StateFile.Lock lock = stateFile.lock()) {
-      return runLocked();
+      initialState = stateFile.read().orElse(null);
+      tapStateFile = initialState == null ? null : stateFile.path();
+      return execute().exitCode();
     }
   }
 
-  private int runLocked() {
-    JsonNode initialState = stateFile.read().orElse(null);
+  /** Runs the pipeline to its end; the caller holds the lock of its state. */
+  Outcome execute() {
     List<String> tapCommand = new ArrayList<>(tap.command());
-    if (initialState != null) {
+    if (tapStateFile != null) {
       tapCommand.add(1, "--state");
-      tapCommand.add(2, stateFile.path().toString());
+      tapCommand.add(2, tapStateFile.toString());
     }
     Thread hook = new Thread(this::stopOnSignal, "tapline-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      return runWithHook(tapCommand, initialState);
+      return runWithHook(tapCommand);
     } finally {
       err.flush();
       finished.countDown();
@@ -97,21 +173,30 @@ final class PipelineRun {
     return processes;
   }
 
-  private int runWithHook(List<String> tapCommand, JsonNode initialState) {
-    long startNanos = System.nanoTime();
-    info("Running " + tap.name() + " | " + target.name() + " with state file " + stateFile.path()
+  private String pipelineText() {
+    StringJoiner names = new StringJoiner(" | ");
+    sides.forEach(side -> names.add(side.name()));
+    return names.toString();
+  }
+
+  private Outcome runWithHook(List<String> tapCommand) {
+    startNanos = System.nanoTime();
+    info("Running " + pipelineText() + " with state " + stateSink.describe()
         + (initialState == null ? " (none yet: full sync)" : ""));
+    List<ProcessBuilder> builders = new ArrayList<>();
+    builders.add(new ProcessBuilder(tapCommand));
+    for (Side side : sides.subList(1, sides.size())) {
+      builders.add(new ProcessBuilder(side.command()));
+    }
     List<Process> started;
     try {
-      started = ProcessBuilder.startPipeline(
-          List.of(new ProcessBuilder(tapCommand), new ProcessBuilder(target.command())));
+      started = ProcessBuilder.startPipeline(builders);
     } catch (IOException e) {
-      throw new TaplineException("Cannot start " + tap.name() + " | " + target.name() + ": "
-          + e.getMessage(), e);
+      throw new TaplineException("Cannot start " + pipelineText() + ": " + e.getMessage(), e);
     }
     processes = List.copyOf(started);
     Process tapProcess = started.get(0);
-    Process targetProcess = started.get(1);
+    Process targetProcess = started.get(started.size() - 1);
     if (stopRequested) {
       terminate(tapProcess.toHandle(), stopTimeout);
     }
@@ -121,13 +206,21 @@ final class PipelineRun {
       // the tap reads no input; a failure to close its stdin changes nothing
     }
 
-    StderrForwarder tapStderr = new StderrForwarder(tap.name(), tapProcess.getErrorStream(), err);
-    StderrForwarder targetStderr =
-        new StderrForwarder(target.name(), targetProcess.getErrorStream(), err);
+    List<StderrForwarder> stderrs = new ArrayList<>();
+    List<Thread> stderrThreads = new ArrayList<>();
+    for (int index = 0; index < sides.size(); index++) {
+      Side side = sides.get(index);
+      String prefix = pipelineName.isEmpty() ? "[" + side.name() + "] " : "[" + pipelineName + "/" + side.name() + "] ";
+      StderrForwarder forwarder =
+          new StderrForwarder(side.name(), prefix, started.get(index).getErrorStream(), err, redactor);
+      stderrs.add(forwarder);
+      stderrThreads.add(daemon(forwarder, "stderr-" + side.name()));
+    }
+    forwarders = List.copyOf(stderrs);
+    StderrForwarder tapStderr = stderrs.get(0);
+    StderrForwarder targetStderr = stderrs.get(stderrs.size() - 1);
     StateKeeper keeper = new StateKeeper(
-        targetProcess.getInputStream(), stateFile, initialState, target.name(), this::warn);
-    Thread tapStderrThread = daemon(tapStderr, "stderr-" + tap.name());
-    Thread targetStderrThread = daemon(targetStderr, "stderr-" + target.name());
+        targetProcess.getInputStream(), stateSink, initialState, mergeStates, target.name(), this::warn);
     Thread keeperThread = daemon(keeper, "state-" + target.name());
 
     Process firstToEnd;
@@ -139,19 +232,28 @@ final class PipelineRun {
       if (!targetProcess.isAlive()
           && !tapProcess.waitFor(TAP_GRACE_AFTER_TARGET_ENDED.toMillis(), TimeUnit.MILLISECONDS)) {
         warn(target.name() + " ended before " + tap.name() + " finished; stopping " + tap.name() + ".");
-        terminate(tapProcess.toHandle(), stopTimeout);
+        for (Process upstream : started.subList(0, started.size() - 1)) {
+          terminate(upstream.toHandle(), stopTimeout);
+        }
         tapStopped = true;
       }
       tapCode = tapProcess.waitFor();
       targetCode = targetProcess.waitFor();
+      for (Process mapper : started.subList(1, started.size() - 1)) {
+        if (!mapper.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          terminate(mapper.toHandle(), stopTimeout);
+        }
+      }
       keeperThread.join(OUTPUT_DRAIN.toMillis());
-      tapStderrThread.join(OUTPUT_DRAIN.toMillis());
-      targetStderrThread.join(OUTPUT_DRAIN.toMillis());
+      for (Thread thread : stderrThreads) {
+        thread.join(OUTPUT_DRAIN.toMillis());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      terminate(tapProcess.toHandle(), stopTimeout);
-      terminate(targetProcess.toHandle(), stopTimeout);
-      throw new TaplineException("The run was interrupted; both processes were stopped.", e);
+      for (Process process : started) {
+        terminate(process.toHandle(), stopTimeout);
+      }
+      throw new TaplineException("The run was interrupted; every process of it was stopped.", e);
     } catch (ExecutionException e) {
       throw new TaplineException("Cannot wait for the pipeline: " + e.getMessage(), e);
     }
@@ -161,17 +263,64 @@ final class PipelineRun {
     }
 
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    info(summary(seconds, tapCode, targetCode, tapStderr, targetStderr, keeper));
+    Map<String, Integer> exitCodes = new LinkedHashMap<>();
+    for (int index = 0; index < sides.size(); index++) {
+      String name = sides.get(index).name();
+      exitCodes.put(exitCodes.containsKey(name) ? name + "#" + (index + 1) : name, started.get(index).exitValue());
+    }
+    info(summary(seconds, exitCodes, tapStderr, targetStderr, keeper));
+    Map<String, Long> records = recordCounts(tapStderr, targetStderr);
+    Map<String, Long> bytes = new LinkedHashMap<>();
+    for (StderrForwarder forwarder : stderrs) {
+      if (bytes.isEmpty()) {
+        bytes = forwarder.byteCounts();
+      }
+    }
+    Failure failure = failure(
+        tapCode, targetCode, tapStopped, firstToEnd, targetProcess, started, stderrs, tapStderr, targetStderr, keeper);
+    if (failure != null) {
+      error(failure.message());
+    }
+    return new Outcome(failure == null ? 0 : failure.exitCode(), exitCodes, records, bytes,
+        keeper.statesReceived(), keeper.statesWritten(), keeper.lastWritten(),
+        failure == null ? null : redactor.redact(failure.message()), stopRequested, seconds);
+  }
 
+  /** Why a run failed, in one line, and the exit code that says so. */
+  private record Failure(String message, int exitCode) {}
+
+  private Failure failure(
+      int tapCode,
+      int targetCode,
+      boolean tapStopped,
+      Process firstToEnd,
+      Process targetProcess,
+      List<Process> started,
+      List<StderrForwarder> stderrs,
+      StderrForwarder tapStderr,
+      StderrForwarder targetStderr,
+      StateKeeper keeper) {
     boolean tapFailed = tapCode != 0;
     // a target that exits 0 is only at fault when the tap had to be stopped; when both end at
     // about the same time the order in which their exits are seen is not reliable
     boolean targetFailed = targetCode != 0 || tapStopped;
     String stateNote = stateNote(keeper);
     if (stopRequested) {
-      error("The run was stopped by a signal (" + tap.name() + " exit " + tapCode + ", "
-          + target.name() + " exit " + targetCode + "). " + stateNote);
-      return 1;
+      return new Failure("The run was stopped by a signal (" + tap.name() + " exit " + tapCode + ", "
+          + target.name() + " exit " + targetCode + "). " + stateNote, 1);
+    }
+    if (!targetFailed) {
+      // a mapper that failed is the cause when the target did not fail: the tap upstream of it
+      // then fails on the closed pipe, the target downstream sees the end of its input
+      for (int index = started.size() - 2; index >= 1; index--) {
+        int mapperCode = started.get(index).exitValue();
+        if (mapperCode != 0) {
+          String name = sides.get(index).name();
+          return new Failure("The mapper " + name + " failed: " + describeExit(mapperCode)
+              + lastLines(stderrs.get(index)) + " " + stateNote + " Fix the cause and run again.",
+              mapperCode == 2 ? 2 : 1);
+        }
+      }
     }
     if (tapFailed || targetFailed) {
       boolean blameTarget = targetFailed && (!tapFailed || tapStopped || firstToEnd == targetProcess);
@@ -196,17 +345,38 @@ final class PipelineRun {
           message.append(" The target ").append(target.name()).append(" loaded what it received and exited 0.");
         }
       }
-      error(message + " " + stateNote + " Fix the cause and run again.");
       // a side that reports a usage or configuration problem (2) makes the run's problem one too
       int blamedCode = blameTarget ? targetCode : tapCode;
-      return blamedCode == 2 ? 2 : 1;
+      return new Failure(message + " " + stateNote + " Fix the cause and run again.", blamedCode == 2 ? 2 : 1);
     }
     if (keeper.failure() != null) {
-      error("Both sides succeeded but the state file " + stateFile.path() + " could not be written: "
-          + keeper.failure().getMessage() + ". The next run repeats the data since the state it holds.");
-      return 1;
+      return new Failure("Both sides succeeded but the state file " + stateSink.describe()
+          + " could not be written: " + keeper.failure().getMessage()
+          + ". The next run repeats the data since the state it holds.", 1);
     }
-    return 0;
+    return null;
+  }
+
+  private static Map<String, Long> recordCounts(StderrForwarder tapStderr, StderrForwarder targetStderr) {
+    Map<String, Long> counts = targetStderr.recordCounts();
+    return counts.isEmpty() ? tapStderr.recordCounts() : counts;
+  }
+
+  /**
+   * Records per stream counted so far (by the target's metrics, else the tap's) and the seconds
+   * since the processes started; for progress reports from another thread.
+   */
+  Map<String, Long> recordsSoFar() {
+    List<StderrForwarder> current = forwarders;
+    if (current.isEmpty()) {
+      return Map.of();
+    }
+    return recordCounts(current.get(0), current.get(current.size() - 1));
+  }
+
+  double secondsSoFar() {
+    long started = startNanos;
+    return started == 0 ? 0 : (System.nanoTime() - started) / 1e9;
   }
 
   private String stateNote(StateKeeper keeper) {
@@ -221,14 +391,14 @@ final class PipelineRun {
 
   private String summary(
       double seconds,
-      int tapCode,
-      int targetCode,
+      Map<String, Integer> exitCodes,
       StderrForwarder tapStderr,
       StderrForwarder targetStderr,
       StateKeeper keeper) {
     StringBuilder summary = new StringBuilder();
-    summary.append(String.format(Locale.ROOT, "Run finished in %.1f s: %s exit %d, %s exit %d",
-        seconds, tap.name(), tapCode, target.name(), targetCode));
+    StringJoiner codes = new StringJoiner(", ");
+    exitCodes.forEach((name, code) -> codes.add(name + " exit " + code));
+    summary.append(String.format(Locale.ROOT, "Run finished in %.1f s: %s", seconds, codes));
     Map<String, Long> counts = targetStderr.recordCounts();
     String countedBy = target.name();
     if (counts.isEmpty()) {
@@ -273,7 +443,7 @@ final class PipelineRun {
     warn("Stop requested: sending SIGTERM to " + tap.name() + "; " + target.name()
         + " then sees the end of its input and commits what it has.");
     terminate(current.get(0).toHandle(), stopTimeout);
-    Process targetProcess = current.get(1);
+    Process targetProcess = current.get(current.size() - 1);
     try {
       if (!targetProcess.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         warn(target.name() + " did not finish within " + stopTimeout.toSeconds() + " s; stopping it.");
@@ -320,14 +490,14 @@ final class PipelineRun {
   }
 
   private void info(String message) {
-    err.println("INFO  " + message);
+    err.println("INFO  " + label + redactor.redact(message));
   }
 
   private void warn(String message) {
-    err.println("WARN  " + message);
+    err.println("WARN  " + label + redactor.redact(message));
   }
 
   private void error(String message) {
-    err.println("ERROR " + message);
+    err.println("ERROR " + label + redactor.redact(message));
   }
 }

@@ -15,22 +15,29 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code tapline run TAP TARGET ...}: one incremental run of a tap into a target. */
+/**
+ * {@code tapline run}: pipelines of the project file by name ({@code run NAME... | --all}), or one
+ * ad-hoc run of a tap into a target ({@code run TAP TARGET --state-file FILE}). The ad-hoc form is
+ * recognised by {@code --state-file}.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     versionProvider = Tapline.ManifestVersion.class,
     description = {
-      "Runs TAP into TARGET (the tap's stdout piped to the target's stdin) and saves every state"
-          + " the target echoes to the state file, atomically.",
-      "The tap gets --state FILE when the state file exists and is not empty."
+      "Project form: tapline run NAME... | --all [--parallel N] [--project FILE]: runs pipelines of"
+          + " the project file (tapline.yml in the working folder unless --project is given).",
+      "Ad-hoc form: tapline run TAP TARGET --state-file FILE: runs TAP into TARGET (the tap's"
+          + " stdout piped to the target's stdin) and saves every state the target echoes to the"
+          + " state file, atomically. The tap gets --state FILE when the state file exists and is"
+          + " not empty."
     },
     footer = {
       "",
       "The state file is only ever replaced by a newer state the target echoed in this run; an"
           + " empty state never replaces a non-empty one; a failed run never rewinds it.",
       "Exit codes: 0 both sides succeeded, 1 a side failed or the run was stopped, 2 usage or bad"
-          + " configuration."
+          + " configuration, 3 (project form) a pipeline was skipped because it is already running."
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -38,11 +45,35 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TAP", description = "The tap: a path, or a name on PATH.")
-  String tap;
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "NAME | TAP TARGET",
+      description = "Pipeline names of the project file; or, with --state-file, the tap and the"
+          + " target: each a path or a name on PATH.")
+  List<String> names = new ArrayList<>();
 
-  @Parameters(index = "1", paramLabel = "TARGET", description = "The target: a path, or a name on PATH.")
-  String target;
+  @Option(names = "--project", paramLabel = "FILE", description = "The project file (default: ./tapline.yml).")
+  Path project;
+
+  @Option(names = "--all", description = "Run every pipeline of the project file.")
+  boolean all;
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "How many pipelines run at once (default: ${DEFAULT-VALUE}).")
+  int parallel;
+
+  @Option(
+      names = "--progress-interval",
+      paramLabel = "SECONDS",
+      description = "Seconds between progress lines of running pipelines (default: 5 on a"
+          + " terminal, else 30).")
+  Double progressInterval;
+
+  private String tap;
+  private String target;
 
   @Option(
       names = "--tap-config",
@@ -62,8 +93,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--state-file",
       paramLabel = "FILE",
-      required = true,
-      description = "Where the pipeline's state lives between runs.")
+      description = "Ad-hoc form: where the pipeline's state lives between runs.")
   Path stateFile;
 
   @Option(
@@ -95,6 +125,51 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (stateFile == null) {
+      return runProject();
+    }
+    if (all || project != null || names.size() != 2) {
+      throw new ConfigurationException("With --state-file, give exactly TAP TARGET (and no --all or"
+          + " --project); to run pipelines of a project file, leave out --state-file.");
+    }
+    tap = names.get(0);
+    target = names.get(1);
+    return runAdHoc();
+  }
+
+  private int runProject() {
+    if (names.isEmpty() && !all) {
+      throw new ConfigurationException("Give pipeline names or --all (project form), or TAP TARGET"
+          + " --state-file FILE (ad-hoc form).");
+    }
+    if (all && !names.isEmpty()) {
+      throw new ConfigurationException("Give pipeline names or --all, not both.");
+    }
+    if (parallel < 1) {
+      throw new ConfigurationException("--parallel must be at least 1.");
+    }
+    Project loaded = Project.load(Project.locate(project, Path.of("").toAbsolutePath()));
+    List<Project.Pipeline> pipelines = new ArrayList<>();
+    if (all) {
+      pipelines.addAll(loaded.pipelines().values());
+    } else {
+      for (String name : new java.util.LinkedHashSet<>(names)) {
+        pipelines.add(loaded.pipeline(name));
+      }
+    }
+    java.io.PrintWriter err = spec.commandLine().getErr();
+    double interval = progressInterval != null ? progressInterval : System.console() != null ? 5 : 30;
+    if (interval <= 0) {
+      throw new ConfigurationException("--progress-interval must be more than 0.");
+    }
+    try (StateBackend backend = StateBackends.open(loaded, tapline.environment())) {
+      PipelineLauncher launcher = new PipelineLauncher(loaded, backend, tapline.environment(), err,
+          new Notifier(err, Duration.ofSeconds(1)));
+      return new ProjectRunner(launcher, err, Duration.ofMillis((long) (interval * 1000))).run(pipelines, parallel);
+    }
+  }
+
+  private int runAdHoc() {
     if (stopTimeoutSeconds < 1) {
       throw new ConfigurationException("--stop-timeout must be at least 1 second.");
     }

@@ -23,7 +23,7 @@ import java.util.Optional;
  * renamed over the old file, and then the folder is synced. A reader (or a crash) sees the old
  * state or the new one, never a mix.
  */
-final class StateFile {
+final class StateFile implements StateSink {
 
   /** A held lock of a state file; closing releases it. */
   interface Lock extends AutoCloseable {
@@ -112,8 +112,14 @@ final class StateFile {
     }
   }
 
+  @Override
+  public String describe() {
+    return path.toString();
+  }
+
   /** Replaces the file's content with {@code state}, atomically and durably. */
-  void write(JsonNode state) throws IOException {
+  @Override
+  public void write(JsonNode state) throws IOException {
     Path folder = path.getParent();
     Files.createDirectories(folder);
     byte[] bytes = (Json.writePretty(state) + "\n").getBytes(StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package dev.tapline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tapline.spec.Json;
+import dev.tapline.spec.State;
 import dev.tapline.spec.StateMessage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +27,8 @@ final class StateKeeper implements Runnable {
   private static final int WARNINGS_SHOWN = 5;
 
   private final InputStream targetOutput;
-  private final StateFile stateFile;
+  private final StateSink stateFile;
+  private final JsonNode mergeBase;
   private final String targetName;
   private final Consumer<String> warnings;
 
@@ -43,12 +45,28 @@ final class StateKeeper implements Runnable {
    */
   StateKeeper(
       InputStream targetOutput,
-      StateFile stateFile,
+      StateSink stateFile,
       JsonNode initialState,
+      String targetName,
+      Consumer<String> warnings) {
+    this(targetOutput, stateFile, initialState, false, targetName, warnings);
+  }
+
+  /**
+   * @param mergeWithInitial whether each state is merged into {@code initialState} bookmark by
+   *     bookmark before it is written (streams it does not name keep their bookmarks), as when a run
+   *     syncs only some of the streams
+   */
+  StateKeeper(
+      InputStream targetOutput,
+      StateSink stateFile,
+      JsonNode initialState,
+      boolean mergeWithInitial,
       String targetName,
       Consumer<String> warnings) {
     this.targetOutput = targetOutput;
     this.stateFile = stateFile;
+    this.mergeBase = mergeWithInitial && initialState != null && initialState.isObject() ? initialState : null;
     this.lastWritten = initialState;
     this.targetName = targetName;
     this.warnings = warnings;
@@ -88,7 +106,7 @@ final class StateKeeper implements Runnable {
     JsonNode state = stateIn(line);
     if (state != null) {
       statesReceived++;
-      pending = state;
+      pending = mergeBase != null && state.isObject() ? State.merge(mergeBase, state) : state;
       return;
     }
     otherLines++;
@@ -137,7 +155,7 @@ final class StateKeeper implements Runnable {
       failure = null;
     } catch (IOException e) {
       if (failure == null) {
-        warnings.accept("Cannot write the state file " + stateFile.path() + ": " + e.getMessage());
+        warnings.accept("Cannot write the state to " + stateFile.describe() + ": " + e.getMessage());
       }
       failure = e;
     }

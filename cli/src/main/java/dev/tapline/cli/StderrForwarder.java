@@ -33,20 +33,33 @@ final class StderrForwarder implements Runnable {
   private final PrintWriter out;
   private final Deque<String> lastLines = new ArrayDeque<>(KEPT_LINES);
   private final Map<String, Long> recordCounts = new LinkedHashMap<>();
+  private final Map<String, Long> byteCounts = new LinkedHashMap<>();
+  private final String prefix;
+  private final Redactor redactor;
 
   StderrForwarder(String name, InputStream stderr, PrintWriter out) {
+    this(name, "[" + name + "] ", stderr, out, Redactor.NONE);
+  }
+
+  /**
+   * @param prefix put before each forwarded line
+   * @param redactor removes secrets from each line before it is printed or kept
+   */
+  StderrForwarder(String name, String prefix, InputStream stderr, PrintWriter out, Redactor redactor) {
     this.name = name;
+    this.prefix = prefix;
     this.stderr = stderr;
     this.out = out;
+    this.redactor = redactor;
   }
 
   @Override
   public void run() {
-    String prefix = "[" + name + "] ";
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
+        line = redactor.redact(line);
         out.println(prefix + line);
         remember(line);
       }
@@ -80,8 +93,16 @@ final class StderrForwarder implements Runnable {
     }
     if (metric == null
         || !"counter".equals(metric.path("type").asText())
-        || !"record_count".equals(metric.path("metric").asText())
         || !metric.path("value").isNumber()) {
+      return;
+    }
+    Map<String, Long> counts;
+    String metricName = metric.path("metric").asText();
+    if ("record_count".equals(metricName)) {
+      counts = recordCounts;
+    } else if ("byte_count".equals(metricName)) {
+      counts = byteCounts;
+    } else {
       return;
     }
     JsonNode tags = metric.path("tags");
@@ -90,7 +111,7 @@ final class StderrForwarder implements Runnable {
     if (stream.isEmpty()) {
       stream = "(all)";
     }
-    recordCounts.merge(stream, metric.path("value").longValue(), Long::sum);
+    counts.merge(stream, metric.path("value").longValue(), Long::sum);
   }
 
   String name() {
@@ -105,5 +126,10 @@ final class StderrForwarder implements Runnable {
   /** Records per stream from the child's {@code record_count} counters; empty when it sent none. */
   synchronized Map<String, Long> recordCounts() {
     return new LinkedHashMap<>(recordCounts);
+  }
+
+  /** Bytes per stream from the child's {@code byte_count} counters ({@code tapline map} sends them). */
+  synchronized Map<String, Long> byteCounts() {
+    return new LinkedHashMap<>(byteCounts);
   }
 }

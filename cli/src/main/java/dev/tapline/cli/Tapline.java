@@ -23,8 +23,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Tapline.ManifestVersion.class,
     description = "Runs Singer taps into Singer targets and checks Singer message streams.",
-    subcommands = {RunCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or bad configuration."})
+    subcommands = {
+      RunCommand.class,
+      CheckCommand.class,
+      StateCommand.class,
+      RunsCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or bad configuration, 3 a pipeline is"
+        + " already running (skipped)."})
 public final class Tapline implements Callable<Integer> {
 
   static final String EXECUTABLE = "tapline";
@@ -59,7 +66,7 @@ public final class Tapline implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("ERROR Missing a command: run or check.");
+    err.println("ERROR Missing a command: run, check, state, runs, map, select, infer-schema or export.");
     spec.commandLine().usage(err);
     return CommandLine.ExitCode.USAGE;
   }
@@ -84,6 +91,9 @@ public final class Tapline implements Callable<Integer> {
           }
           err.println("ERROR " + exception.getMessage());
           err.flush();
+          if (exception instanceof PipelineBusyException) {
+            return PipelineBusyException.EXIT_CODE;
+          }
           return exception instanceof ConfigurationException
               ? CommandLine.ExitCode.USAGE
               : CommandLine.ExitCode.SOFTWARE;
