@@ -35,6 +35,8 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
           required = false) String defaultTargetSchema,
       @Setting(description = "DuckDB's memory_limit for the load (e.g. 128MB, 2GB); DuckDB spills to disk beyond it",
           defaultValue = "100MB") String memoryLimit,
+      @Setting(description = "DuckDB worker threads for the load (0: DuckDB's default, one per core); each thread holds its own buffers",
+          defaultValue = "1") int threads,
       @Setting(description = "Source schema (the part of a stream name before '-') to target schema",
           required = false) Map<String, String> schemaMapping,
       @Setting(description = "append-only, upsert or overwrite; default upsert for streams with key properties, else append-only",
@@ -94,6 +96,9 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
       // same file (DuckDB shares one instance per file) need not repeat the configuration
       try (Statement statement = root.createStatement()) {
         statement.execute("SET memory_limit = '" + limit + "'");
+        if (settings.threads() > 0) {
+          statement.execute("SET threads = " + settings.threads());
+        }
       } catch (SQLException e) {
         root.close();
         throw e;

@@ -229,6 +229,15 @@ public class GenericSqlDialect implements SqlDialect {
     return statements;
   }
 
+  @Override
+  public List<String> upsertFromStagingWithUniqueKeys(
+      TableName table, TableName staging, List<Column> columns, List<String> keyColumns) {
+    List<String> statements = new ArrayList<>(upsertFromStaging(table, staging, columns, keyColumns));
+    statements.set(statements.size() - 1, "INSERT INTO " + table.sql(this) + " (" + columnList(columns, "") + ") SELECT "
+        + stagedValues(columns, "") + " FROM " + staging.sql(this));
+    return statements;
+  }
+
   private String stagedKey(List<Column> columns, String keyColumn, TableName staging) {
     for (Column column : columns) {
       if (column.name().equals(keyColumn)) {

@@ -63,6 +63,9 @@ public class JdbcSink implements Sink {
   private StagingWriter writer;
   private long rowNumber;
   private boolean batchHasDeletes;
+  /** The keys of the batch so far, until one repeats (then the merge de-duplicates). */
+  private final Set<String> batchKeys = new java.util.HashSet<>();
+  private boolean batchRepeatsKeys;
   private final boolean direct;
   private int[] integerColumns = new int[0];
 
@@ -206,6 +209,7 @@ public class JdbcSink implements Sink {
     if (writer == null) {
       begin(message);
     }
+    String keyText = null;
     for (int i = 0; i < keyProperties.size(); i++) {
       JsonNode key = record.get(keyProperties.get(i));
       if (key == null || key.isNull()) {
@@ -213,6 +217,15 @@ public class JdbcSink implements Sink {
             + keyProperties.get(i) + "' (key properties " + keyProperties + "). Every record must carry its"
             + " key; fix the tap or remove the property from key_properties.");
       }
+      if (loadMethod == LoadMethod.UPSERT && !batchRepeatsKeys) {
+        String text = key.isNumber() ? key.decimalValue().stripTrailingZeros().toPlainString()
+            : key.isValueNode() ? key.asText() : key.toString();
+        keyText = keyText == null ? text : keyText + '\u0001' + text;
+      }
+    }
+    if (keyText != null && !batchKeys.add(keyText)) {
+      batchRepeatsKeys = true;
+      batchKeys.clear();
     }
     if (fillsVersion) {
       Long version = message.version();
@@ -352,9 +365,11 @@ public class JdbcSink implements Sink {
       if (loadMethod == LoadMethod.OVERWRITE && overwrittenThisRun.add(table)) {
         execute(dialect.deleteAll(table));
       }
-      List<String> statements = loadMethod == LoadMethod.UPSERT
-          ? dialect.upsertFromStaging(table, staging, columns, keyColumns)
-          : dialect.insertFromStaging(table, staging, columns);
+      List<String> statements = loadMethod != LoadMethod.UPSERT
+          ? dialect.insertFromStaging(table, staging, columns)
+          : batchRepeatsKeys
+              ? dialect.upsertFromStaging(table, staging, columns, keyColumns)
+              : dialect.upsertFromStagingWithUniqueKeys(table, staging, columns, keyColumns);
       for (String statement : statements) {
         execute(statement);
       }
@@ -372,6 +387,8 @@ public class JdbcSink implements Sink {
     } finally {
       rowNumber = 0;
       batchHasDeletes = false;
+      batchKeys.clear();
+      batchRepeatsKeys = false;
     }
     afterCommit();
   }

@@ -99,6 +99,15 @@ public interface SqlDialect {
    */
   List<String> upsertFromStaging(TableName table, TableName staging, List<Column> columns, List<String> keyColumns);
 
+  /**
+   * Like {@link #upsertFromStaging}, called instead of it when the sink saw every key of the batch
+   * only once, so a dialect may leave out the de-duplication (a sort or window per batch).
+   */
+  default List<String> upsertFromStagingWithUniqueKeys(
+      TableName table, TableName staging, List<Column> columns, List<String> keyColumns) {
+    return upsertFromStaging(table, staging, columns, keyColumns);
+  }
+
   /** Empties the final table inside a transaction (for {@code overwrite}). */
   String deleteAll(TableName table);
 }

@@ -128,14 +128,27 @@ public final class PostgresDialect extends GenericSqlDialect {
   @Override
   public List<String> upsertFromStaging(
       TableName table, TableName staging, List<Column> columns, List<String> keyColumns) {
+    return List.of(upsert(table, staging, columns, keyColumns, true));
+  }
+
+  @Override
+  public List<String> upsertFromStagingWithUniqueKeys(
+      TableName table, TableName staging, List<Column> columns, List<String> keyColumns) {
+    return List.of(upsert(table, staging, columns, keyColumns, false));
+  }
+
+  private String upsert(
+      TableName table, TableName staging, List<Column> columns, List<String> keyColumns, boolean deduplicate) {
     String keys = keyColumns.stream().map(this::quote).collect(Collectors.joining(", "));
     String updates = columns.stream()
         .filter(c -> !keyColumns.contains(c.name()))
         .map(c -> quote(c.name()) + " = EXCLUDED." + quote(c.name()))
         .collect(Collectors.joining(", "));
-    return List.of("INSERT INTO " + table.sql(this) + " (" + columnList(columns, "") + ") SELECT DISTINCT ON ("
-        + keys + ") " + stagedValues(columns, "") + " FROM " + staging.sql(this) + " ORDER BY " + keys + ", "
-        + quote(rowNumberColumn()) + " DESC ON CONFLICT (" + keys + ") DO "
-        + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates));
+    String select = deduplicate
+        ? "SELECT DISTINCT ON (" + keys + ") " + stagedValues(columns, "") + " FROM " + staging.sql(this)
+            + " ORDER BY " + keys + ", " + quote(rowNumberColumn()) + " DESC"
+        : "SELECT " + stagedValues(columns, "") + " FROM " + staging.sql(this);
+    return "INSERT INTO " + table.sql(this) + " (" + columnList(columns, "") + ") " + select + " ON CONFLICT ("
+        + keys + ") DO " + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
   }
 }
