@@ -1,7 +1,11 @@
 package dev.tapline.cli;
 
 import dev.tapline.spec.ConfigurationException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,6 +32,7 @@ import picocli.CommandLine.Spec;
       CheckCommand.class,
       StateCommand.class,
       RunsCommand.class,
+      MapCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or bad configuration, 3 a pipeline is"
@@ -38,6 +43,7 @@ public final class Tapline implements Callable<Integer> {
 
   private final Map<String, String> environment;
   private final InputStream standardInput;
+  private final OutputStream standardOutput;
 
   @Spec CommandSpec spec;
 
@@ -47,8 +53,18 @@ public final class Tapline implements Callable<Integer> {
    * @param standardInput what {@code check --input -} reads
    */
   public Tapline(Map<String, String> environment, InputStream standardInput) {
+    this(environment, standardInput, new FileOutputStream(FileDescriptor.out));
+  }
+
+  /** @param standardOutput where {@code map} writes its messages */
+  public Tapline(Map<String, String> environment, InputStream standardInput, OutputStream standardOutput) {
     this.environment = Map.copyOf(environment);
     this.standardInput = standardInput;
+    this.standardOutput = standardOutput;
+  }
+
+  OutputStream standardOutput() {
+    return standardOutput;
   }
 
   Map<String, String> environment() {
@@ -73,7 +89,13 @@ public final class Tapline implements Callable<Integer> {
 
   /** A command line ready to {@code execute}, wired for exit codes and one-line errors. */
   public static CommandLine commandLine(Map<String, String> environment, InputStream standardInput) {
-    Tapline tapline = new Tapline(environment, standardInput);
+    return commandLine(environment, standardInput, new FileOutputStream(FileDescriptor.out));
+  }
+
+  /** As {@link #commandLine(Map, InputStream)}, with the stream {@code map} writes messages to. */
+  public static CommandLine commandLine(
+      Map<String, String> environment, InputStream standardInput, OutputStream standardOutput) {
+    Tapline tapline = new Tapline(environment, standardInput, standardOutput);
     CommandLine commandLine = new CommandLine(tapline);
     commandLine.setParameterExceptionHandler(
         (exception, args) -> {
@@ -102,7 +124,7 @@ public final class Tapline implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    int code = commandLine(System.getenv(), System.in).execute(args);
+    int code = commandLine(System.getenv(), new FileInputStream(FileDescriptor.in)).execute(args);
     System.exit(code);
   }
 

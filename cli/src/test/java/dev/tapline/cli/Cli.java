@@ -42,13 +42,14 @@ final class Cli {
   }
 
   Result execute(String... args) {
-    CommandLine commandLine = Tapline.commandLine(environment, standardInput);
+    java.io.ByteArrayOutputStream messages = new java.io.ByteArrayOutputStream();
+    CommandLine commandLine = Tapline.commandLine(environment, standardInput, messages);
     ((RunCommand) commandLine.getSubcommands().get("run").getCommand()).onStart(runListener);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     int code = commandLine.execute(args);
-    return new Result(code, out.toString(), err.toString());
+    return new Result(code, out.toString() + messages.toString(StandardCharsets.UTF_8), err.toString());
   }
 }

@@ -1,0 +1,94 @@
+package dev.tapline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tapline.spec.ConfigurationException;
+import dev.tapline.spec.Json;
+import dev.tapline.spec.MessageReader;
+import dev.tapline.spec.MessageWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tapline map --config FILE}: a Singer filter between a tap and a target (stdin to stdout)
+ * that renames streams and properties, drops, hashes or masks properties, filters records and adds
+ * computed properties, rewriting SCHEMA messages to match.
+ */
+@Command(
+    name = "map",
+    mixinStandardHelpOptions = true,
+    versionProvider = Tapline.ManifestVersion.class,
+    description = {
+      "Reads Singer messages on stdin and writes them mapped on stdout: tap | tapline map --config"
+          + " map.json | target.",
+      "Config (JSON or YAML): {\"hash_salt\": \"...\", \"streams\": {\"customers\": {\"rename\":"
+          + " \"clients\", \"filter\": \"record.active\", \"properties\": {\"email\": \"hash\","
+          + " \"notes\": \"drop\", \"phone\": {\"mask\": {\"keep_last\": 4}}, \"id\": {\"rename\":"
+          + " \"customer_id\"}}, \"add\": {\"domain\": {\"expression\": \"...\", \"schema\": {...}}}}}}.",
+      "Expressions are Apache Commons JEXL 3 over the variable record."
+    })
+final class MapCommand implements Callable<Integer> {
+
+  static final long METRIC_MILLIS = 10_000;
+
+  @ParentCommand Tapline tapline;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", required = true, description = "The mapping (JSON or YAML).")
+  Path config;
+
+  @Option(names = "--input", paramLabel = "FILE", description = "Read this file instead of stdin.")
+  Path input;
+
+  @Override
+  public Integer call() throws IOException {
+    if (!Files.isRegularFile(config)) {
+      throw new ConfigurationException("--config " + config + " does not exist or is not a file.");
+    }
+    JsonNode node;
+    try {
+      node = new ObjectMapper(new YAMLFactory()).readTree(config.toFile());
+    } catch (IOException e) {
+      throw new ConfigurationException("The mapper config " + config + " is not valid JSON or YAML: " + e.getMessage());
+    }
+    Mapper mapper = new Mapper(MapperConfig.parse(node));
+    PrintWriter err = spec.commandLine().getErr();
+    InputStream in = input != null ? Files.newInputStream(input) : tapline.standardInput();
+    // stdout carries only messages; the real stdout descriptor, not picocli's writer
+    try (MessageReader reader = new MessageReader(in, warning -> err.println("WARN  " + warning));
+        MessageWriter writer = new MessageWriter(tapline.standardOutput())) {
+      mapper.run(reader, writer, counts -> metrics(counts, err), METRIC_MILLIS);
+    }
+    return 0;
+  }
+
+  private final Map<String, long[]> reported = new java.util.HashMap<>();
+
+  /** Singer counters since the last report: {@code record_count} and {@code byte_count} per stream. */
+  private void metrics(Map<String, Mapper.Counts> counts, PrintWriter err) {
+    counts.forEach((stream, count) -> {
+      long[] before = reported.computeIfAbsent(stream, key -> new long[2]);
+      long records = count.records - before[0];
+      long bytes = count.bytes - before[1];
+      before[0] = count.records;
+      before[1] = count.bytes;
+      String tags = "{\"stream\":" + Json.write(Json.NODES.textNode(stream)) + "}";
+      err.println("INFO  METRIC: {\"type\":\"counter\",\"metric\":\"record_count\",\"value\":" + records + ",\"tags\":" + tags + "}");
+      err.println("INFO  METRIC: {\"type\":\"counter\",\"metric\":\"byte_count\",\"value\":" + bytes + ",\"tags\":" + tags + "}");
+    });
+    err.flush();
+  }
+
+}
