@@ -168,21 +168,35 @@ final class LogicalReplication {
     String table = PostgresIdentifiers.quote(stream.table().schemaName()) + "."
         + PostgresIdentifiers.quote(stream.table().tableName());
     try (Connection connection = connections.open()) {
-      boolean exists;
+      boolean exists = false;
       boolean member;
       try (PreparedStatement statement = connection.prepareStatement(
-          "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?),"
-              + " EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND schemaname = ? AND tablename = ?)"
-              + " OR EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ? AND puballtables)")) {
+          "SELECT pubinsert AND pubupdate AND pubdelete, pubviaroot FROM pg_publication WHERE pubname = ?")) {
         statement.setString(1, publication);
-        statement.setString(2, publication);
-        statement.setString(3, stream.table().schemaName());
-        statement.setString(4, stream.table().tableName());
-        statement.setString(5, publication);
+        try (ResultSet row = statement.executeQuery()) {
+          if (row.next()) {
+            exists = true;
+            if (!row.getBoolean(1)) {
+              throw new ConfigurationException("Publication '" + publication + "' does not publish every"
+                  + " insert, update and delete, so LOG_BASED would miss changes. Run ALTER PUBLICATION "
+                  + publication + " SET (publish = 'insert, update, delete'), or name another publication.");
+            }
+            if (stream.relation().kind() == 'p' && !row.getBoolean(2)) {
+              throw new ConfigurationException("Publication '" + publication + "' publishes the partitions"
+                  + " of " + table + " under their own names. Run ALTER PUBLICATION " + publication
+                  + " SET (publish_via_partition_root = true), or name another publication.");
+            }
+          }
+        }
+      }
+      try (PreparedStatement statement = connection.prepareStatement(
+          "SELECT EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND schemaname = ? AND tablename = ?)")) {
+        statement.setString(1, publication);
+        statement.setString(2, stream.table().schemaName());
+        statement.setString(3, stream.table().tableName());
         try (ResultSet row = statement.executeQuery()) {
           row.next();
-          exists = row.getBoolean(1);
-          member = row.getBoolean(2);
+          member = row.getBoolean(1);
         }
       }
       if (member) {

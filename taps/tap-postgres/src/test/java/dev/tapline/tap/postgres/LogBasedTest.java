@@ -186,6 +186,28 @@ class LogBasedTest {
   }
 
   @Test
+  void aPublicationThatWouldMissChangesIsRefused() throws Exception {
+    server.createDatabase("partial", false);
+    server.execute("partial", "CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t VALUES (1)",
+        "CREATE PUBLICATION inserts_only FOR TABLE t WITH (publish = 'insert')",
+        "CREATE TABLE parted (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+        "CREATE TABLE parted_2024 PARTITION OF parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+        "CREATE PUBLICATION by_partition FOR TABLE parted");
+    ObjectNode config = config("partial");
+    config.put("filter_schemas", "public");
+    config.put("publication_name", "inserts_only");
+    TapRun run = run(config, null);
+    assertEquals(2, run.exitCode(), run.describe());
+    assertTrue(run.stderr().contains("Publication 'inserts_only' does not publish every insert, update and"
+        + " delete"), run.stderr());
+    config.put("publication_name", "by_partition");
+    TapRun partitioned = run(config, null);
+    assertEquals(2, partitioned.exitCode(), partitioned.describe());
+    assertTrue(partitioned.stderr().contains("Publication 'by_partition' publishes the partitions of"
+        + " \"public\".\"parted\" under their own names"), partitioned.stderr());
+  }
+
+  @Test
   void aUserWithoutReplicationRightsIsToldSo() throws Exception {
     server.createDatabase("rights", false);
     server.execute("rights", "CREATE TABLE t (id int PRIMARY KEY)",
