@@ -294,6 +294,10 @@ final class PipelineLauncher {
       } else {
         command.add(executable(plugin, role).toString());
       }
+      if (plugin.kind() == Project.Kind.MAPPER) {
+        // a mapper's arguments come first, so that a subcommand fits: tapline map --config ...
+        command.addAll(resolved.args());
+      }
       command.add("--config");
       command.add(config.toString());
       if (plugin.kind() == Project.Kind.TAP) {
@@ -303,7 +307,9 @@ final class PipelineLauncher {
           command.add(file.toString());
         });
       }
-      command.addAll(resolved.args());
+      if (plugin.kind() != Project.Kind.MAPPER) {
+        command.addAll(resolved.args());
+      }
       sides.add(new PipelineRun.Side(role, plugin.name(), command));
     }
     return sides;
