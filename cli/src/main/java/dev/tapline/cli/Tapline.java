@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
       StateCommand.class,
       RunsCommand.class,
       MapCommand.class,
+      ExportCommand.class,
+      SelectCommand.class,
+      InferSchemaCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or bad configuration, 3 a pipeline is"
