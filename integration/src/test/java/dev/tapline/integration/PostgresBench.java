@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * The tap-postgres benchmark (run by {@code bench/postgres/tap-postgres.sh}, not a test): starts an
  * embedded PostgreSQL 17, fills a table shaped like the bench CSV, and measures with GNU time, each
  * side a JVM of its own started like the launchers start them (serial collector; targets
- * {@code -Xmx128m}):
+ * {@code -Xmx128m}; a class-data-sharing archive made by a first run, as {@code bin/} does):
  *
  * <ol>
  *   <li>a FULL_TABLE extract to /dev/null (rows/s, peak RSS),
@@ -103,6 +103,7 @@ public final class PostgresBench {
     Path tapConfig = config("tap.json", "source", "\"filter_schemas\": \"public\", \"logical_poll_total_seconds\": 10");
     Path targetConfig = config("target.json", "copy", "\"hard_delete\": true");
 
+    makeArchives(tapConfig, targetConfig);
     if (parts.contains("full")) {
       Report full = timed("full", List.of(tapCommand(tapConfig)), null);
       print("tap-postgres FULL_TABLE > /dev/null", rows, "rows/s", full, 300_000);
@@ -135,6 +136,25 @@ public final class PostgresBench {
     print("tap-postgres LOG_BASED, burst of updates > /dev/null", UPDATES, "changes/s", log, 50_000);
   }
 
+  /** One short run of each executable writing its class-data-sharing archive. */
+  private void makeArchives(Path tapConfig, Path targetConfig) throws Exception {
+    List<String> tap = new ArrayList<>(tapCommand(tapConfig));
+    tap.add(1, "-XX:ArchiveClassesAtExit=" + out.resolve("tap.jsa"));
+    tap.add("--discover");
+    List<String> target = new ArrayList<>(targetCommand(targetConfig));
+    target.add(1, "-XX:ArchiveClassesAtExit=" + out.resolve("target.jsa"));
+    target.set(target.size() - 2, "--about");
+    target.remove(target.size() - 1);
+    for (List<String> command : List.of(tap, target)) {
+      Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      process.waitFor();
+    }
+    sharing = true;
+  }
+
+  private boolean sharing;
+
   private Path config(String name, String database, String extra) throws IOException {
     Path file = out.resolve(name);
     Files.writeString(file, "{\"host\": \"localhost\", \"port\": " + server.getPort()
@@ -142,18 +162,34 @@ public final class PostgresBench {
     return file;
   }
 
+  /** The jars of this class path: class-data sharing takes jars only, and the children need no more. */
+  private static String jars() {
+    return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .filter(entry -> entry.endsWith(".jar"))
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+  }
+
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static List<String> tapCommand(Path config) {
-    return List.of(java(), "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        "dev.tapline.tap.postgres.PostgresTap", "--config", config.toString());
+  private List<String> tapCommand(Path config) {
+    List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-cp",
+        jars(), "dev.tapline.tap.postgres.PostgresTap", "--config", config.toString()));
+    if (sharing) {
+      command.add(1, "-XX:SharedArchiveFile=" + out.resolve("tap.jsa"));
+    }
+    return command;
   }
 
-  private static List<String> targetCommand(Path config) {
-    return List.of(java(), "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        "dev.tapline.target.postgres.PostgresTarget", "--config", config.toString());
+  private List<String> targetCommand(Path config) {
+    List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-Xmx128m", "-cp",
+        jars(), "dev.tapline.target.postgres.PostgresTarget", "--config",
+        config.toString()));
+    if (sharing) {
+      command.add(1, "-XX:SharedArchiveFile=" + out.resolve("target.jsa"));
+    }
+    return command;
   }
 
   /** Wall seconds of the whole run, and each process's peak RSS in MB and CPU seconds. */
