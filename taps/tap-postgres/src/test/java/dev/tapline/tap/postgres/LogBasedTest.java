@@ -111,6 +111,9 @@ class LogBasedTest {
     assertEquals(List.of("4", "2", "1-deleted", "3", "5"), seen, second.stdout());
     assertEquals("22.22", changes.get(1).get("price").toString());
     assertEquals("[\"x\",\"y z\"]", Json.write(changes.get(0).get("tags")));
+    // the replication session runs in UTC too
+    assertTrue(changes.get(0).get("seen").asText().matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z"),
+        changes.get(0).toString());
     assertEquals(2, changes.get(2).size() - 1, "a delete carries the key and the metadata: " + changes.get(2));
     assertTrue(changes.get(3).get("note").asText().endsWith("-end"), "the unchanged TOASTed note is missing");
     assertEquals("THREE", changes.get(3).get("name").asText());
