@@ -112,6 +112,11 @@ public abstract class Tap<S extends Record> {
 
   /** Runs the tap as a process: {@code System.exit(tap.execute(args))}. */
   public static void main(Tap<?> tap, String[] args) {
+    if (args.length == 1 && args[0].equals("--version")) {
+      // The answer cron jobs and CI ask most: given without building the command line.
+      System.out.println(tap.name() + " " + tap.version());
+      System.exit(0);
+    }
     System.exit(tap.execute(args));
   }
 

@@ -123,6 +123,11 @@ public abstract class Target<S extends Record> {
    * stops reading, commits what it received, echoes the latest state and the process exits with 0.
    */
   public static void main(Target<?> target, String[] args) {
+    if (args.length == 1 && args[0].equals("--version")) {
+      // The answer cron jobs and CI ask most: given without building the command line.
+      System.out.println(target.name() + " " + target.version());
+      System.exit(0);
+    }
     CountDownLatch finished = new CountDownLatch(1);
     AtomicInteger exitCode = new AtomicInteger(1);
     Thread stopper = new Thread(() -> {
