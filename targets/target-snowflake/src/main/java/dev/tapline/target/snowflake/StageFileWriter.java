@@ -15,14 +15,21 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes one batch of records as gzip-compressed CSV files ("chunks") in a local folder, as they
- * arrive: memory stays at one buffer whatever the batch size. A chunk ends once it holds {@code
- * chunkBytes} of uncompressed CSV.
+ * arrive: memory stays at a few 64 KB buffers whatever the batch size, while a second thread
+ * compresses. A chunk ends once it holds {@code chunkBytes} of uncompressed CSV.
  *
  * <p>The format is what {@link SnowflakeDialect#csvFileFormat()} declares: a header line of column
  * names, then one line per record: the row number, then each column. A SQL NULL is an empty
@@ -34,6 +41,7 @@ import java.util.zip.GZIPOutputStream;
 final class StageFileWriter {
 
   private static final int BUFFER = 1 << 16;
+  private static final int BUFFERS = 4;
   private static final String MAX_DATE = "9999-12-31";
   private static final String MAX_TIMESTAMP = "9999-12-31T23:59:59.999999+00:00";
   private static final String MAX_TIME = "23:59:59.999999";
@@ -50,6 +58,18 @@ final class StageFileWriter {
   private final String[] typeNames;
   private final byte[] header;
   private final List<Path> chunks = new ArrayList<>();
+  private final Map<String, Integer> positions = new HashMap<>();
+  private final JsonNode[] values;
+  /** Compresses full buffers while the next one fills: the loading thread never waits on deflate. */
+  private final ExecutorService compressor = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "tapline-stage-gzip");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** Buffers back from the compressor; at most {@value #BUFFERS} exist, which bounds memory. */
+  private final ArrayBlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(BUFFERS);
+  private int buffersMade = 1;
+  private volatile IOException compressionFailure;
 
   private byte[] buffer = new byte[BUFFER];
   private int length;
@@ -76,11 +96,13 @@ final class StageFileWriter {
     this.scales = new int[count];
     this.integerDigits = new int[count];
     this.typeNames = typeNames.toArray(new String[0]);
+    this.values = new JsonNode[count];
     StringBuilder names = new StringBuilder().append('"').append(rowNumberColumn).append('"');
     for (int i = 0; i < count; i++) {
       Column column = columns.get(i);
       ColumnType type = column.type();
       properties[i] = column.property();
+      positions.put(column.property(), i);
       kinds[i] = type.kind();
       doubles[i] = SnowflakeDialect.DOUBLE.equals(type);
       if (type.kind() == ColumnType.Kind.BIGINT) {
@@ -100,12 +122,13 @@ final class StageFileWriter {
     if (out == null) {
       startChunk();
     }
+    collect(record);
     ensure(24);
     writeLong(rowNumber);
     for (int i = 0; i < properties.length; i++) {
       ensure(1);
       buffer[length++] = ',';
-      JsonNode value = record.get(properties[i]);
+      JsonNode value = values[i];
       if (value != null && !value.isNull()) {
         value(value, i);
       }
@@ -121,21 +144,50 @@ final class StageFileWriter {
     }
   }
 
+  /**
+   * Puts the record's values in column order. Records nearly always list their properties in
+   * schema order, so a property is first looked for at its own position (names are interned by
+   * Jackson, so that is an identity check) and only then by name.
+   */
+  private void collect(ObjectNode record) {
+    JsonNode[] slots = values;
+    java.util.Arrays.fill(slots, null);
+    int position = 0;
+    for (Map.Entry<String, JsonNode> field : record.properties()) {
+      String name = field.getKey();
+      if (position < slots.length && properties[position].equals(name)) {
+        slots[position] = field.getValue();
+      } else {
+        Integer index = positions.get(name);
+        if (index != null) {
+          slots[index] = field.getValue();
+        }
+      }
+      position++;
+    }
+  }
+
   /** Ends the batch; returns its chunk files in write order (none when no record came). */
   List<Path> finish() {
-    if (out != null) {
-      endChunk();
+    try {
+      if (out != null) {
+        endChunk();
+      }
+    } finally {
+      compressor.shutdownNow();
     }
     return List.copyOf(chunks);
   }
 
   /** Closes and deletes what was written. Does not throw. */
   void cancel() {
+    compressor.shutdownNow();
     try {
+      compressor.awaitTermination(10, TimeUnit.SECONDS);
       if (out != null) {
         out.close();
       }
-    } catch (IOException ignored) {
+    } catch (IOException | InterruptedException ignored) {
       // deleted below
     }
     out = null;
@@ -363,20 +415,57 @@ final class StageFileWriter {
       drain();
     }
     if (more > buffer.length) {
-      buffer = new byte[Math.max(more, buffer.length * 2)];
+      // one value larger than a buffer: a buffer of its own, not kept afterwards
+      byte[] larger = new byte[Math.max(more, buffer.length * 2)];
+      if (buffer.length == BUFFER) {
+        buffersMade--;
+      }
+      System.arraycopy(buffer, 0, larger, 0, length);
+      buffer = larger;
     }
   }
 
+  /** Hands the filled buffer to the compressor and takes an empty one. */
   private void drain() {
-    try {
-      out.write(buffer, 0, length);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not write a stage file in " + folder + ": " + e.getMessage(), e);
-    }
-    chunkWritten += length;
+    checkCompression();
+    byte[] full = buffer;
+    int filled = length;
+    OutputStream target = out;
+    compressor.execute(() -> {
+      try {
+        target.write(full, 0, filled);
+      } catch (IOException e) {
+        compressionFailure = e;
+      }
+      if (full.length == BUFFER) {
+        spare.offer(full);
+      }
+    });
+    chunkWritten += filled;
     length = 0;
-    if (buffer.length > BUFFER * 4) {
-      buffer = new byte[BUFFER]; // one huge value must not keep a huge buffer
+    byte[] next = spare.poll();
+    if (next == null && buffersMade < BUFFERS) {
+      buffersMade++;
+      next = new byte[BUFFER];
+    }
+    if (next == null) {
+      try {
+        next = spare.poll(5, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while compressing stage files", e);
+      }
+      if (next == null) {
+        next = new byte[BUFFER]; // a lost buffer (an oversized one is never returned)
+      }
+    }
+    buffer = next;
+  }
+
+  private void checkCompression() {
+    IOException failure = compressionFailure;
+    if (failure != null) {
+      throw new UncheckedIOException("Could not write a stage file in " + folder + ": " + failure.getMessage(), failure);
     }
   }
 
@@ -403,9 +492,19 @@ final class StageFileWriter {
       if (length > 0) {
         drain();
       }
-      out.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not finish a stage file in " + folder + ": " + e.getMessage(), e);
+      OutputStream closing = out;
+      compressor.submit(() -> {
+        closing.close();
+        return null;
+      }).get();
+      checkCompression();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new UncheckedIOException("Could not finish a stage file in " + folder + ": " + cause.getMessage(),
+          cause instanceof IOException io ? io : new IOException(cause));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while finishing a stage file", e);
     } finally {
       out = null;
     }

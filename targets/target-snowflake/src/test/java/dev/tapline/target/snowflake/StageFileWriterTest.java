@@ -162,4 +162,27 @@ class StageFileWriterTest {
       assertEquals(String.valueOf(i + 1), ids.get(i), "rows stay in order across chunks");
     }
   }
+
+  @Test
+  void valuesLargerThanTheBufferAndPropertiesInAnyOrder() throws IOException {
+    String large = "ä\"x".repeat(120_000);
+    StageFileWriter writer = writer(1 << 20, InvalidDatePolicy.ERROR);
+    for (int i = 1; i <= 30; i++) {
+      ObjectNode record = Json.object();
+      record.put("note", i % 3 == 0 ? large : "short " + i);
+      record.put("unknown", "not a column");
+      record.put("id", i);
+      writer.write(record, i);
+    }
+    List<Path> files = writer.finish();
+    List<List<String>> rows = new ArrayList<>();
+    for (Path file : files) {
+      rows.addAll(StagedFiles.read(file).rows());
+    }
+    assertEquals(30, rows.size());
+    for (int i = 1; i <= 30; i++) {
+      assertEquals(String.valueOf(i), rows.get(i - 1).get(1));
+      assertEquals(i % 3 == 0 ? large : "short " + i, rows.get(i - 1).get(6));
+    }
+  }
 }
