@@ -23,7 +23,7 @@ java -Xmx6g -cp "$SANDBOX_CP" dev.tapline.examples.stripe.StripeSandbox "$PORT" 
 SANDBOX=$!
 for _ in $(seq 1 3000); do grep -q http "$WORK/sandbox.out" 2>/dev/null && break; sleep 0.1; done
 URL=$(head -1 "$WORK/sandbox.out")
-echo "sandbox: $URL with $CHARGES charges"
+echo "sandbox: $URL with $CHARGES charges; load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 cat >"$WORK/config.json" <<JSON
 {"client_secret": "sk_test_bench", "start_date": "2000-01-01T00:00:00Z", "api_url": "$URL",
@@ -43,16 +43,24 @@ PY
 
 for run in 1 2 3; do
   START=$(date +%s.%N)
-  java -cp "$TAP_CP" dev.tapline.tap.stripe.StripeTap --config "$WORK/config.json" \
-    --catalog "$WORK/catalog.json" >/dev/null 2>"$WORK/tap.err"
+  bash -c 'TIMEFORMAT="%U %S"; time java -cp "$0" dev.tapline.tap.stripe.StripeTap --config "$1" \
+    --catalog "$2" >/dev/null 2>"$3"' "$TAP_CP" "$WORK/config.json" "$WORK/catalog.json" "$WORK/tap.err" \
+    2>"$WORK/cpu.txt"
   END=$(date +%s.%N)
+  CPU=$(awk '{print $1 + $2}' "$WORK/cpu.txt")
   RECORDS=$(grep -o '"metric":"record_count","value":[0-9]*' "$WORK/tap.err" | awk -F: '{s+=$NF} END {print s}')
   REQUESTS=$(grep -c '"metric":"http_request_duration"' "$WORK/tap.err")
   REQUEST_SECONDS=$(grep -o '"metric":"http_request_duration","value":[0-9.E-]*' "$WORK/tap.err" | awk -F: '{s+=$NF} END {print s}')
   python3 -c "
 e=$END-$START; r=$RECORDS; q=$REQUESTS; s=$REQUEST_SECONDS
-print(f'run $run: {r} records in {e:.2f} s wall (JVM start included) = {r/e:,.0f} records/s; {q} requests, {s/q*1000:.2f} ms each on average (request to last body byte)')"
+c=$CPU
+print(f'run $run: {r} records in {e:.2f} s wall (JVM start included) = {r/e:,.0f} records/s; tap CPU {c:.2f} s user+sys = {c/r*1e6:.1f} us per record; {q} requests, {s/q*1000:.2f} ms each on average (request to last body byte)')"
 done
+
+echo "tap-stripe in one JVM, warm (the launcher figure above includes start-up and JIT):"
+java -cp "$TAP_CP" bench/http/TapWarm.java "$WORK/config.json" "$WORK/catalog.json" 4
+echo "the same with -XX:+UseParallelGC (Stripe records are large trees; G1's copying of the records in flight costs more than the parsing):"
+java -XX:+UseParallelGC -cp "$TAP_CP" bench/http/TapWarm.java "$WORK/config.json" "$WORK/catalog.json" 4
 
 echo "SDK per-request overhead (same pages, one thread, connection reuse):"
 java -cp "$HTTP_CP" bench/http/HttpOverhead.java "$URL" 300

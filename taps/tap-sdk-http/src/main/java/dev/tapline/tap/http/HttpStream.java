@@ -12,7 +12,10 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -53,8 +56,11 @@ public abstract class HttpStream implements TapStream {
   }
 
   /**
-   * The request for one page, without paging parameters and credentials. Called on the thread
-   * reading the records, once per page.
+   * The request for one page, without paging parameters and credentials.
+   *
+   * <p>Called once per page, on the thread reading the records for the first page and on a
+   * helper thread for the pages after it (read one page ahead), never on two threads at once for
+   * the same listing.
    *
    * @param page the page about to be read ({@link Page#FIRST} first)
    * @param context the stream's run context, parent record and window
@@ -116,9 +122,10 @@ public abstract class HttpStream implements TapStream {
 
   /** One paged listing: the pages of {@link #request} for this context, lazily. */
   protected final Stream<ObjectNode> read(RequestContext context) {
-    Iterator<ObjectNode> pages = new PageIterator(context);
+    PageIterator pages = new PageIterator(context);
     return StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED | Spliterator.NONNULL), false);
+        Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED | Spliterator.NONNULL), false)
+        .onClose(pages::cancel);
   }
 
   /**
@@ -164,12 +171,34 @@ public abstract class HttpStream implements TapStream {
     return recordsPointer().isEmpty() ? "the body" : "'" + recordsPointer() + "'";
   }
 
-  /** Reads pages one by one as records are taken. */
+  /** A page read: its records, the response, and the token of the next page if any. */
+  private record PageResult(Page page, ApiRequest request, List<ObjectNode> records, JsonNode nextToken) {}
+
+  private PageResult fetchPage(Page page, RequestContext context, Paginator paginator) {
+    ApiRequest request = paginator.apply(request(page, context), page);
+    ApiResponse response = client.execute(request, name());
+    List<ObjectNode> records = recordsOf(response);
+    JsonNode token = paginator.nextToken(page, response, records).orElse(null);
+    return new PageResult(page, request, records, token);
+  }
+
+  private static final ExecutorService READ_AHEAD = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "http-read-ahead");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  /**
+   * Reads pages as records are taken, one page ahead: while the records of a page are handed over,
+   * the next page is already being requested on a helper thread, so the API's latency and the
+   * writing of records overlap.
+   */
   private final class PageIterator implements Iterator<ObjectNode> {
     private final RequestContext context;
     private final Paginator paginator = paginator();
     private final Set<String> tokens = new HashSet<>();
-    private Page page = Page.FIRST;
+    private final boolean testRun;
+    private Future<PageResult> pending;
     private boolean lastPage;
     private List<ObjectNode> current = Collections.emptyList();
     private int position;
@@ -177,6 +206,7 @@ public abstract class HttpStream implements TapStream {
 
     PageIterator(RequestContext context) {
       this.context = context;
+      this.testRun = context.stream() != null && context.stream().isTestRun();
     }
 
     @Override
@@ -189,7 +219,7 @@ public abstract class HttpStream implements TapStream {
         if (lastPage) {
           return false;
         }
-        fetch();
+        advance();
       }
       return true;
     }
@@ -204,25 +234,53 @@ public abstract class HttpStream implements TapStream {
       return record;
     }
 
-    private void fetch() {
-      ApiRequest request = paginator.apply(request(page, context), page);
-      ApiResponse response = client.execute(request, name());
-      List<ObjectNode> records = recordsOf(response);
-      Optional<JsonNode> token = paginator.nextToken(page, response, records);
-      if (token.isEmpty() || (context.stream() != null && context.stream().isTestRun())) {
-        lastPage = true;
-      } else {
-        String text = token.get().toString();
-        if (!tokens.add(text)) {
-          throw new TaplineException("Stream '" + name() + "': the paginator returned the"
-              + " token " + text + " a second time (after page " + (page.number() + 1) + " of "
-              + ApiClient.redactedUrl(request) + "); the API ignores the paging parameter or the"
-              + " paginator is wrong. Stopping instead of reading the same pages forever.");
-        }
-        page = page.next(token.get());
-      }
-      current = records;
+    private void advance() {
+      PageResult result = pending == null ? fetchPage(Page.FIRST, context, paginator) : await();
+      pending = null;
+      current = result.records();
       position = 0;
+      JsonNode token = result.nextToken();
+      if (token == null || testRun) {
+        lastPage = true;
+        return;
+      }
+      String text = token.toString();
+      if (!tokens.add(text)) {
+        throw new TaplineException("Stream '" + name() + "': the paginator returned the"
+            + " token " + text + " a second time (after page " + (result.page().number() + 1)
+            + " of " + ApiClient.redactedUrl(result.request()) + "); the API ignores the paging"
+            + " parameter or the paginator is wrong. Stopping instead of reading the same pages"
+            + " forever.");
+      }
+      Page following = result.page().next(token);
+      pending = READ_AHEAD.submit(() -> fetchPage(following, context, paginator));
+    }
+
+    private PageResult await() {
+      try {
+        return pending.get();
+      } catch (InterruptedException e) {
+        pending.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new TaplineException("Stream '" + name() + "': interrupted while reading a page", e);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        if (cause instanceof Error error) {
+          throw error;
+        }
+        throw new TaplineException("Stream '" + name() + "': " + cause, cause);
+      }
+    }
+
+    /** Gives up a page read ahead that nobody will take (the stream was closed early). */
+    void cancel() {
+      if (pending != null) {
+        pending.cancel(true);
+        pending = null;
+      }
     }
   }
 }

@@ -114,6 +114,23 @@ class PaginatorsTest {
   }
 
   @Test
+  void onlyOnePageIsReadAheadOfTheRecordsTaken() {
+    for (int page = 1; page <= 4; page++) {
+      wireMock.register(get(urlPathEqualTo("/ahead")).withQueryParam("page", equalTo(Integer.toString(page)))
+          .willReturn(okJson(items("p" + page + "a", "p" + page + "b"))));
+    }
+    ListingStream stream = new ListingStream(client, base + "/ahead", "",
+        new PageNumberPaginator("page", 1, null, 0));
+    try (java.util.stream.Stream<com.fasterxml.jackson.databind.node.ObjectNode> records =
+        stream.read(new RequestContext(null, null, null))) {
+      assertEquals("p1a", records.findFirst().orElseThrow().path("id").asText());
+    }
+    int requests = wireMock.find(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+        urlPathEqualTo("/ahead"))).size();
+    assertTrue(requests <= 2, requests + " pages were requested for one record");
+  }
+
+  @Test
   void aTokenSeenBeforeIsAnError() {
     wireMock.register(get(urlPathEqualTo("/g")).withQueryParam("cursor", absent())
         .willReturn(okJson("{\"data\":" + items("1") + ",\"next\":\"a\"}")));
