@@ -39,7 +39,9 @@ public class HttpOverhead {
       page = page.next(next.get());
     }
     OkHttpClient raw = new OkHttpClient();
-    for (int round = 0; round < 3; round++) {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int round = 0; round < 5; round++) {
+      long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       long bytes = 0;
       for (String u : urls) {
@@ -48,10 +50,12 @@ public class HttpOverhead {
         }
       }
       long t1 = System.nanoTime();
+      long c1 = threads.getCurrentThreadCpuTime();
       for (String u : urls) {
         client.execute(ApiRequest.get(u), "charges");
       }
       long t2 = System.nanoTime();
+      long c2 = threads.getCurrentThreadCpuTime();
       long records = 0;
       for (String u : urls) {
         ApiResponse response = client.execute(ApiRequest.get(u), "charges");
@@ -59,7 +63,12 @@ public class HttpOverhead {
         records += data.size();
       }
       long t3 = System.nanoTime();
+      long c3 = threads.getCurrentThreadCpuTime();
       int n = urls.size();
+      System.out.printf("round %d CPU per page (calling thread): raw OkHttp %.0f us, ApiClient %.0f us"
+          + " (SDK overhead %.0f us per request), ApiClient+JSON parse %.0f us (%.1f us per record)%n",
+          round, (c1 - c0) / 1e3 / n, (c2 - c1) / 1e3 / n, ((c2 - c1) - (c1 - c0)) / 1e3 / n,
+          (c3 - c2) / 1e3 / n, (c3 - c2) / 1e3 / records);
       System.out.printf("round %d: %d pages, %.0f KiB/page; per page: raw OkHttp %.0f us, ApiClient %.0f us"
           + " (SDK request overhead %.0f us), ApiClient+JSON parse %.0f us (%.0f records/s on one thread)%n",
           round, n, bytes / 1024.0 / n, (t1 - t0) / 1e3 / n, (t2 - t1) / 1e3 / n,
