@@ -334,10 +334,10 @@ public final class SnowflakeSink implements Sink {
     List<Path> files = finishing.finish();
     long rows = rowNumber;
     String step = "upload";
+    String path = stagePath();
+    String location = stageLocation(path);
     try {
       writeManifest(files, rows);
-      String path = stagePath();
-      String location = stageLocation(path);
       List<String> fileNames = files.stream().map(f -> f.getFileName().toString()).toList();
       options.retry().run("Upload of " + files.size() + " files for stream '" + stream + "'",
           () -> session.upload(batchFolder, dialect.put(batchFolder.toAbsolutePath().toString(), "part-*.csv.gz", location,
@@ -366,6 +366,9 @@ public final class SnowflakeSink implements Sink {
       }
       LOG.info("Stream '" + stream + "': loaded " + rows + " records into " + table + " (" + files.size() + " files)");
     } catch (SQLException e) {
+      if (!step.equals("cleanup") && !Failures.isAuthentication(e)) {
+        leaveNothingBehind(location);
+      }
       throw new JdbcLoadException("Stream '" + stream + "': the " + step + " step of a batch of " + rows
           + " records for table " + table + " failed"
           + (Failures.isAuthentication(e) ? " (an authentication or permission failure, not retried)" : ""), e);
@@ -374,6 +377,21 @@ public final class SnowflakeSink implements Sink {
     } finally {
       rowNumber = 0;
       batchHasDeletes = false;
+    }
+  }
+
+  /**
+   * After a failed batch, drops its staging table and staged files as far as Snowflake still
+   * answers; the failure itself is what gets reported.
+   */
+  private void leaveNothingBehind(String location) {
+    try {
+      for (String statement : dialect.dropStagingTable(staging)) {
+        session.execute(statement);
+      }
+      session.execute(dialect.remove(location));
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("cleanup after a failed batch failed too: " + e.getMessage());
     }
   }
 

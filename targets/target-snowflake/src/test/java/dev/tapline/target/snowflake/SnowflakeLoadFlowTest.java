@@ -124,6 +124,10 @@ class SnowflakeLoadFlowTest {
     assertEquals(1, run.exitCode(), run.stderr());
     assertFalse(events.contains("state"), events.toString());
     assertEquals("", run.stdout());
+    if (!step.equals("drop-stage") && !step.equals("remove")) {
+      List<String> after = events.subList(events.indexOf(step + "-failed") + 1, events.size());
+      assertEquals(List.of("drop-stage", "remove"), after, "a failed batch leaves no staging table or staged files");
+    }
     assertTrue(run.stderr().contains("ERROR Stream 'orders'"), run.stderr());
     assertTrue(run.stderr().contains("refused"), run.stderr());
     assertFalse(run.stderr().contains("not-a-real-password"));
