@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.Json;
-import dev.tapline.spec.MessageReader;
-import dev.tapline.spec.MessageWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -63,13 +63,14 @@ final class MapCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new ConfigurationException("The mapper config " + config + " is not valid JSON or YAML: " + e.getMessage());
     }
-    Mapper mapper = new Mapper(MapperConfig.parse(node));
     PrintWriter err = spec.commandLine().getErr();
     InputStream in = input != null ? Files.newInputStream(input) : tapline.standardInput();
     // stdout carries only messages; the real stdout descriptor, not picocli's writer
-    try (MessageReader reader = new MessageReader(in, warning -> err.println("WARN  " + warning));
-        MessageWriter writer = new MessageWriter(tapline.standardOutput())) {
-      mapper.run(reader, writer, counts -> metrics(counts, err), METRIC_MILLIS);
+    MapperConfig mapping = MapperConfig.parse(node);
+    Mapper mapper = new Mapper(mapping);
+    FastMapper fast = new FastMapper(mapper, mapping, warning -> err.println("WARN  " + warning));
+    try (InputStream input = in; OutputStream out = new BufferedOutputStream(tapline.standardOutput(), 1 << 16)) {
+      fast.run(input, out, counts -> metrics(counts, err), METRIC_MILLIS);
     }
     return 0;
   }

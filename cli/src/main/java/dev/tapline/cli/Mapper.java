@@ -8,7 +8,6 @@ import dev.tapline.spec.BatchMessage;
 import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.Json;
 import dev.tapline.spec.Message;
-import dev.tapline.spec.MessageReader;
 import dev.tapline.spec.MessageWriter;
 import dev.tapline.spec.RecordMessage;
 import dev.tapline.spec.SchemaMessage;
@@ -28,12 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlContext;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlException;
-import org.apache.commons.jexl3.JexlExpression;
+import org.apache.commons.jexl3.JexlScript;
 import org.apache.commons.jexl3.introspection.JexlPermissions;
 
 /**
@@ -80,8 +78,8 @@ final class Mapper {
         .create();
     List<String> problems = new ArrayList<>();
     config.streams().forEach((stream, mapping) -> {
-      JexlExpression filter = compile(jexl, mapping.filter(), "streams." + stream + ".filter", problems);
-      List<JexlExpression> computed = new ArrayList<>();
+      JexlScript filter = compile(jexl, mapping.filter(), "streams." + stream + ".filter", problems);
+      List<JexlScript> computed = new ArrayList<>();
       for (MapperConfig.Computed item : mapping.added()) {
         computed.add(compile(jexl, item.expression(), "streams." + stream + ".add." + item.name(), problems));
       }
@@ -92,12 +90,12 @@ final class Mapper {
     }
   }
 
-  private static JexlExpression compile(JexlEngine jexl, String text, String path, List<String> problems) {
+  private static JexlScript compile(JexlEngine jexl, String text, String path, List<String> problems) {
     if (text == null) {
       return null;
     }
     try {
-      return jexl.createExpression(text);
+      return jexl.createScript(text);
     } catch (JexlException e) {
       problems.add(path + ": " + e.getMessage());
       return null;
@@ -105,28 +103,18 @@ final class Mapper {
   }
 
   /** A stream's mapping with its expressions compiled. */
-  private record CompiledStream(MapperConfig.StreamMapping mapping, JexlExpression filter, List<JexlExpression> computed) {}
+  record CompiledStream(MapperConfig.StreamMapping mapping, JexlScript filter, List<JexlScript> computed) {}
 
-  /**
-   * Maps every message of {@code reader} to {@code writer} until the input ends.
-   *
-   * @param metrics receives counts per output stream every {@code metricMillis} and at the end
-   */
-  void run(MessageReader reader, MessageWriter writer, Consumer<Map<String, Counts>> metrics, long metricMillis) {
-    RecordContext context = new RecordContext();
-    long nextMetric = System.currentTimeMillis() + metricMillis;
-    long previousBytes = 0;
-    Message message;
-    while ((message = reader.next()) != null) {
-      long lineBytes = reader.bytesRead() - previousBytes;
-      previousBytes = reader.bytesRead();
+  /** Maps one message (of any type) to {@code writer}. */
+  void handle(Message message, MessageWriter writer, RecordContext context, long lineNumber, long lineBytes) {
+    {
       if (message instanceof RecordMessage record) {
         CompiledStream stream = compiled.get(record.stream());
         if (stream == null) {
           count(record.stream(), lineBytes);
           writer.writeRecord(record.stream(), record.record(), record.timeExtracted(), record.version());
         } else {
-          ObjectNode mapped = mapRecord(stream, record.record(), context, reader.lineNumber());
+          ObjectNode mapped = mapRecord(stream, record.record(), context, lineNumber);
           String name = outputName(stream.mapping());
           if (mapped == null) {
             counts.computeIfAbsent(name, key -> new Counts()).filtered++;
@@ -134,10 +122,6 @@ final class Mapper {
             count(name, lineBytes);
             writer.writeRecord(name, mapped, record.timeExtracted(), record.version());
           }
-        }
-        if ((reader.lineNumber() & 1023) == 0 && System.currentTimeMillis() >= nextMetric) {
-          metrics.accept(counts);
-          nextMetric = System.currentTimeMillis() + metricMillis;
         }
       } else if (message instanceof SchemaMessage schema) {
         CompiledStream stream = compiled.get(schema.stream());
@@ -150,49 +134,37 @@ final class Mapper {
       } else if (message instanceof BatchMessage batch) {
         CompiledStream stream = compiled.get(batch.stream());
         if (stream != null && !isIdentity(stream.mapping())) {
-          throw new TaplineException("Line " + reader.lineNumber() + ": a BATCH message of stream "
+          throw new TaplineException("Line " + lineNumber + ": a BATCH message of stream "
               + batch.stream() + " points at files whose records the mapper cannot rewrite; let the tap"
               + " send RECORD messages for mapped streams.");
         }
         writer.write(stream == null ? batch : new BatchMessage(outputName(stream.mapping()), batch.encoding(), batch.manifest()));
       }
     }
-    writer.flush();
-    metrics.accept(counts);
   }
 
   private static boolean isIdentity(MapperConfig.StreamMapping mapping) {
     return mapping.filter() == null && mapping.properties().isEmpty() && mapping.added().isEmpty();
   }
 
-  private void count(String stream, long bytes) {
+  void count(String stream, long bytes) {
     Counts count = counts.computeIfAbsent(stream, key -> new Counts());
     count.records++;
     count.bytes += bytes;
   }
 
-  private static String outputName(MapperConfig.StreamMapping mapping) {
+  static String outputName(MapperConfig.StreamMapping mapping) {
     return mapping.rename() == null ? mapping.stream() : mapping.rename();
   }
 
   /** The record mapped in place, or {@code null} when the filter drops it. */
   ObjectNode mapRecord(CompiledStream stream, ObjectNode record, RecordContext context, long lineNumber) {
     MapperConfig.StreamMapping mapping = stream.mapping();
-    context.record = record;
-    if (stream.filter() != null) {
-      Object keep = evaluate(stream.filter(), context, mapping.stream(), "filter", lineNumber);
-      if (!(keep instanceof Boolean b ? b : keep != null)) {
-        return null;
-      }
+    context.record = new JsonMap(record);
+    if (!keeps(stream, context, lineNumber)) {
+      return null;
     }
-    Object[] computedValues = null;
-    if (!stream.computed().isEmpty()) {
-      computedValues = new Object[stream.computed().size()];
-      for (int index = 0; index < computedValues.length; index++) {
-        computedValues[index] = evaluate(stream.computed().get(index), context, mapping.stream(),
-            "add." + mapping.added().get(index).name(), lineNumber);
-      }
-    }
+    Object[] computedValues = computed(stream, context, lineNumber);
     for (Map.Entry<String, MapperConfig.PropertyAction> entry : mapping.properties().entrySet()) {
       String name = entry.getKey();
       MapperConfig.PropertyAction action = entry.getValue();
@@ -224,9 +196,35 @@ final class Mapper {
     return record;
   }
 
-  private static Object evaluate(JexlExpression expression, RecordContext context, String stream, String what, long lineNumber) {
+  /** Whether the stream's filter keeps the record in {@code context} (true without a filter). */
+  static boolean keeps(CompiledStream stream, RecordContext context, long lineNumber) {
+    if (stream.filter() == null) {
+      return true;
+    }
+    Object keep = evaluate(stream.filter(), context, stream.mapping().stream(), "filter", lineNumber);
+    return keep instanceof Boolean b ? b : keep != null;
+  }
+
+  /** The values of the stream's computed properties for the record in {@code context}, or {@code null}. */
+  static Object[] computed(CompiledStream stream, RecordContext context, long lineNumber) {
+    if (stream.computed().isEmpty()) {
+      return null;
+    }
+    Object[] values = new Object[stream.computed().size()];
+    for (int index = 0; index < values.length; index++) {
+      values[index] = evaluate(stream.computed().get(index), context, stream.mapping().stream(),
+          "add." + stream.mapping().added().get(index).name(), lineNumber);
+    }
+    return values;
+  }
+
+  CompiledStream compiled(String stream) {
+    return compiled.get(stream);
+  }
+
+  private static Object evaluate(JexlScript expression, RecordContext context, String stream, String what, long lineNumber) {
     try {
-      return expression.evaluate(context);
+      return expression.execute(context);
     } catch (JexlException e) {
       throw new TaplineException("Line " + lineNumber + ", stream " + stream + ": the " + what
           + " expression failed: " + e.getMessage());
@@ -234,21 +232,32 @@ final class Mapper {
   }
 
   private String hash(JsonNode value) {
+    return hash(value.isTextual() ? value.textValue() : value.isNumber() ? value.decimalValue().toPlainString() : Json.write(value));
+  }
+
+  /** SHA-256 of the salt and {@code text}, in lower-case hex. */
+  String hash(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    return new String(hashBytes(bytes, 0, bytes.length), StandardCharsets.US_ASCII);
+  }
+
+  /** SHA-256 of the salt and the UTF-8 text in {@code bytes[offset, offset + length)}, as lower-case hex ASCII. */
+  byte[] hashBytes(byte[] bytes, int offset, int length) {
     sha256.reset();
     sha256.update(salt);
-    String text = value.isTextual() ? value.textValue() : value.isNumber() ? value.decimalValue().toPlainString() : Json.write(value);
-    byte[] digest = sha256.digest(text.getBytes(StandardCharsets.UTF_8));
-    char[] hex = new char[digest.length * 2];
+    sha256.update(bytes, offset, length);
+    byte[] digest = sha256.digest();
+    byte[] hex = new byte[digest.length * 2];
     for (int index = 0; index < digest.length; index++) {
       hex[index * 2] = HEX[(digest[index] >> 4) & 0xf];
       hex[index * 2 + 1] = HEX[digest[index] & 0xf];
     }
-    return new String(hex);
+    return hex;
   }
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-  private static String mask(String text, MapperConfig.PropertyAction action) {
+  static String mask(String text, MapperConfig.PropertyAction action) {
     int keep = Math.min(action.keepLast(), text.length() / 2);
     return action.maskCharacter().repeat(text.length() - keep) + text.substring(text.length() - keep);
   }
@@ -466,11 +475,11 @@ final class Mapper {
 
   /** The variables an expression sees: {@code record}, the current record. Reused for every record. */
   static final class RecordContext implements JexlContext {
-    ObjectNode record;
+    Map<String, Object> record;
 
     @Override
     public Object get(String name) {
-      return "record".equals(name) ? new JsonMap(record) : null;
+      return "record".equals(name) ? record : null;
     }
 
     @Override

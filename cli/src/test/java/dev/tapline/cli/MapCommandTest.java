@@ -102,6 +102,34 @@ class MapCommandTest {
   }
 
   @Test
+  void compactRecordsTakeTheFastPathAndComeOutAsTheSlowPathMapsThem() throws IOException {
+    Path config = config("""
+        {"hash_salt": "pepper",
+         "streams": {"customers": {
+           "rename": "clients",
+           "filter": "record.balance > 10 && record.phone != null",
+           "properties": {"email": "hash", "notes": "drop", "phone": {"mask": {"keep_last": 4}},
+                          "id": {"rename": "customer_id"}, "balance": "hash"},
+           "add": {"email_domain": {"expression": "record.email.substring(record.email.indexOf('@') + 1)"}}}}}
+        """);
+    List<String> records = List.of(customer(1, "ada@example.org", "12.50"), customer(2, "bob@example.com", "3.10"),
+        customer(3, "c\\u00e9line@example.fr", "1e3"), "{\"type\": \"RECORD\", \"stream\": \"orders\", \"record\": {\"id\": 7, \"x\": [1, {\"y\": \"z\"}]}}");
+    String spaced = String.join("\n", records);
+    String compact = records.stream().map(line -> Json.write(Json.parse(line))).reduce((a, b) -> a + "\n" + b).orElseThrow();
+    assertTrue(compact.startsWith("{\"type\":\"RECORD\",\"stream\":\"customers\",\"record\":{"), compact);
+
+    Cli.Result slow = new Cli().standardInput(SCHEMA + "\n" + spaced).execute("map", "--config", config.toString());
+    Cli.Result fast = new Cli().standardInput(SCHEMA + "\n" + compact).execute("map", "--config", config.toString());
+
+    assertEquals(0, slow.exitCode(), slow::toString);
+    assertEquals(0, fast.exitCode(), fast::toString);
+    assertEquals(messages(slow.out()), messages(fast.out()));
+    assertEquals(4, messages(fast.out()).size(), "schema, ada, celine, the order: " + fast);
+    assertEquals("c\u00e9line@example.fr".substring(0, 0) + "example.fr", messages(fast.out()).get(2).path("record").path("email_domain").asText());
+    assertEquals(Json.parse("[1, {\"y\": \"z\"}]"), messages(fast.out()).get(3).path("record").path("x"));
+  }
+
+  @Test
   void droppingAKeyPropertyIsAConfigurationError() throws IOException {
     Path config = config("{\"streams\": {\"customers\": {\"properties\": {\"id\": \"drop\"}}}}");
 
