@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -42,7 +43,7 @@ public final class MessageReader implements Closeable {
   private int lineLength;
   private long lineNumber;
   private long bytesRead;
-  private final TimeCache times = new TimeCache();
+  private final ParseContext context = new ParseContext();
 
   /** A reader whose warnings go to stderr. */
   public MessageReader(InputStream in) {
@@ -70,7 +71,8 @@ public final class MessageReader implements Closeable {
       if (start == end) {
         continue;
       }
-      Message message = parse(line, start, end - start, lineNumber, warnings, times);
+      context.recordStart = -1;
+      Message message = parse(line, start, end - start, lineNumber, warnings, context);
       if (message != null) {
         return message;
       }
@@ -100,6 +102,44 @@ public final class MessageReader implements Closeable {
   /** Bytes consumed so far, line ends included. */
   public long bytesRead() {
     return bytesRead;
+  }
+
+  /**
+   * From now on, RECORD messages carry an empty record object and the record's text is only
+   * located ({@link #lastRecordJson()}); the caller builds the tree with {@link #parseObject} when
+   * and where it wants (e.g. on another thread, so parsing is shared between two cores). Returns
+   * this reader.
+   */
+  public MessageReader deferRecordTrees() {
+    context.deferRecords = true;
+    return this;
+  }
+
+  /**
+   * Parses JSON text that is one object, numbers exact, as the reader would have.
+   *
+   * @throws ProtocolException when the text is not a JSON object
+   */
+  public static ObjectNode parseObject(byte[] json) {
+    try (JsonParser parser = Json.factory().createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new ProtocolException("Not a JSON object: " + startOf(json, 0, json.length));
+      }
+      return (ObjectNode) readTree(parser);
+    } catch (IOException e) {
+      throw new ProtocolException("Not valid JSON: " + e.getMessage(), 0, e);
+    }
+  }
+
+  /**
+   * The exact bytes of the {@code record} object of the last message read when it was a RECORD (as
+   * the tap wrote them: numbers, escapes and key order untouched), or null. A copy.
+   */
+  public byte[] lastRecordJson() {
+    if (context.recordStart < 0) {
+      return null;
+    }
+    return Arrays.copyOfRange(line, context.recordStart, context.recordEnd);
   }
 
   /** The size in bytes of the line last read. */
@@ -184,13 +224,19 @@ public final class MessageReader implements Closeable {
    */
   public static Message parse(
       byte[] bytes, int offset, int length, long lineNumber, Consumer<String> warnings) {
-    return parse(bytes, offset, length, lineNumber, warnings, new TimeCache());
+    return parse(bytes, offset, length, lineNumber, warnings, new ParseContext());
   }
 
-  /** The last {@code time_extracted} text and its instant: consecutive records usually share it. */
-  private static final class TimeCache {
+  /**
+   * What one reader keeps between lines: the last {@code time_extracted} text and its instant
+   * (consecutive records usually share it), and where the last record object lay in the line.
+   */
+  private static final class ParseContext {
     private String text;
     private Instant instant;
+    private int recordStart = -1;
+    private int recordEnd;
+    private boolean deferRecords;
 
     Instant parse(String value) {
       if (!value.equals(text)) {
@@ -202,7 +248,7 @@ public final class MessageReader implements Closeable {
   }
 
   private static Message parse(
-      byte[] bytes, int offset, int length, long lineNumber, Consumer<String> warnings, TimeCache times) {
+      byte[] bytes, int offset, int length, long lineNumber, Consumer<String> warnings, ParseContext context) {
     String type = null;
     String stream = null;
     JsonNode record = null;
@@ -224,7 +270,19 @@ public final class MessageReader implements Closeable {
         switch (field) {
           case "type" -> type = token == JsonToken.VALUE_STRING ? parser.getText() : null;
           case "stream" -> stream = token == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "record" -> record = readTree(parser);
+          case "record" -> {
+            long recordStart = parser.currentTokenLocation().getByteOffset();
+            if (context.deferRecords && token == JsonToken.START_OBJECT) {
+              parser.skipChildren();
+              record = Json.object();
+            } else {
+              record = readTree(parser);
+            }
+            if (token == JsonToken.START_OBJECT && recordStart >= 0) {
+              context.recordStart = offset + (int) recordStart;
+              context.recordEnd = offset + (int) parser.currentLocation().getByteOffset();
+            }
+          }
           case "schema" -> schema = readTree(parser);
           case "key_properties" -> keyProperties = readTree(parser);
           case "bookmark_properties" -> bookmarkProperties = readTree(parser);
@@ -267,7 +325,7 @@ public final class MessageReader implements Closeable {
         Instant extracted = null;
         if (timeExtracted != null) {
           try {
-            extracted = times.parse(timeExtracted);
+            extracted = context.parse(timeExtracted);
           } catch (RuntimeException e) {
             throw problem(lineNumber, "has a \"time_extracted\" that is not an RFC 3339 timestamp: "
                 + timeExtracted, bytes, offset, length, e);

@@ -153,4 +153,16 @@ class MessageReaderTest {
     assertNull(reader.next());
     assertNull(reader.next());
   }
+
+  @Test
+  void theRecordsExactBytesAreAvailable() {
+    String line = "  {\"type\": \"RECORD\", \"record\": {\"amount\": 1.50, \"name\": \"Zo\\u00eb\", \"n\": [1, {}]}, \"stream\": \"a\"}\n"
+        + "{\"type\": \"STATE\", \"value\": {}}\n";
+    var reader = new MessageReader(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), warnings::add);
+    reader.next();
+    assertEquals("{\"amount\": 1.50, \"name\": \"Zo\\u00eb\", \"n\": [1, {}]}",
+        new String(reader.lastRecordJson(), StandardCharsets.UTF_8));
+    reader.next();
+    assertNull(reader.lastRecordJson(), "not a RECORD");
+  }
 }
