@@ -49,6 +49,11 @@ public final class DuckDbDialect extends GenericSqlDialect {
   }
 
   @Override
+  public boolean countsRowsCheaply() {
+    return true;
+  }
+
+  @Override
   public ColumnType wideInteger() {
     return ColumnType.numeric(MAX_DECIMAL_DIGITS, 0);
   }

@@ -6,11 +6,13 @@ import dev.tapline.spec.Log;
 import dev.tapline.spec.RecordMessage;
 import dev.tapline.spec.TaplineException;
 import dev.tapline.spec.Timestamps;
+import dev.tapline.spec.config.SettingsBinder;
 import dev.tapline.spec.schema.PropertyType;
 import dev.tapline.target.Sink;
 import dev.tapline.target.SinkContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -62,6 +64,7 @@ public class JdbcSink implements Sink {
   private RecordValues values;
   private StagingWriter writer;
   private long rowNumber;
+  private long committedRecords;
   private boolean batchHasDeletes;
   /** The keys of the batch so far, until one repeats (then the merge de-duplicates). */
   private final Set<String> batchKeys = new java.util.HashSet<>();
@@ -380,6 +383,7 @@ public class JdbcSink implements Sink {
         execute(statement);
       }
       connection.commit();
+      committedRecords += rowNumber;
     } catch (SQLException e) {
       rollbackQuietly();
       throw new JdbcLoadException("Stream '" + stream + "': could not load a batch of " + rowNumber
@@ -398,6 +402,7 @@ public class JdbcSink implements Sink {
       execute("DELETE FROM " + table.sql(dialect) + " WHERE " + dialect.quote(DELETED_AT) + " IS NOT NULL");
     }
     connection.commit();
+    committedRecords += rowNumber;
     afterCommit();
   }
 
@@ -461,8 +466,25 @@ public class JdbcSink implements Sink {
     if (writer != null) {
       abort();
     }
+    if (committedRecords > 0) {
+      LOG.info("Stream '" + stream + "': " + committedRecords + " records loaded into table " + table + " ("
+          + SettingsBinder.enumName(loadMethod) + ")" + tableSize());
+    }
     closeQuietly();
   }
+
+  private String tableSize() {
+    if (!dialect.countsRowsCheaply()) {
+      return "";
+    }
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + table.sql(dialect))) {
+      return rows.next() ? ", which now holds " + rows.getLong(1) + " rows" : "";
+    } catch (SQLException e) {
+      return "";
+    }
+  }
+
 
   private void execute(String sql) throws SQLException {
     if (LOG.isEnabled(Log.Level.DEBUG)) {

@@ -108,6 +108,11 @@ public interface SqlDialect {
     return upsertFromStaging(table, staging, columns, keyColumns);
   }
 
+  /** Whether {@code count(*)} of a whole table is cheap (so the sink can report the table's size). */
+  default boolean countsRowsCheaply() {
+    return false;
+  }
+
   /** Empties the final table inside a transaction (for {@code overwrite}). */
   String deleteAll(TableName table);
 }
