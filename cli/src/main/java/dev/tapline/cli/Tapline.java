@@ -16,8 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code tapline} executable: runs a tap into a target and keeps the state file ({@code run}),
- * and checks a Singer message stream against the protocol ({@code check}).
+ * The {@code tapline} executable: runs the pipelines of a project file or one tap into one target
+ * and keeps their state ({@code run}), shows the run history ({@code runs}) and saved states
+ * ({@code state}), maps Singer streams ({@code map}), helps with discovery ({@code select}, {@code
+ * infer-schema}), exports schedules ({@code export}) and checks a Singer message stream against
+ * the protocol ({@code check}).
  *
  * <p>Exit codes: 0 success, 1 failure, 2 usage or bad configuration. Only {@link #main} exits the
  * JVM; everything else returns a code, so tests call {@link #commandLine} and {@code execute}.
@@ -26,7 +29,8 @@ import picocli.CommandLine.Spec;
     name = "tapline",
     mixinStandardHelpOptions = true,
     versionProvider = Tapline.ManifestVersion.class,
-    description = "Runs Singer taps into Singer targets and checks Singer message streams.",
+    description = "Runs Singer taps into Singer targets (pipelines of tapline.yml, or ad hoc), keeps"
+        + " their state and history, maps and checks Singer message streams.",
     subcommands = {
       RunCommand.class,
       CheckCommand.class,
