@@ -192,6 +192,11 @@ if [ "${TAPLINE_LOG_LEVEL:-}" = debug ]; then
     "${archive:+-XX:SharedArchiveFile=$archive}" "${JAVA_OPTS:-}" "$classpath" "$main_class" >&2
 fi
 
+# The Snowflake driver probes cloud metadata addresses on connect unless told not to; no Tapline
+# executable ever wants that (target-snowflake also turns it off in code).
+SNOWFLAKE_DISABLE_PLATFORM_DETECTION=true
+export SNOWFLAKE_DISABLE_PLATFORM_DETECTION
+
 # exec: the JVM replaces this shell, so signals reach it and its exit code is ours.
 set -f
 # shellcheck disable=SC2086 # options are space-separated words
