@@ -1,6 +1,5 @@
 package dev.tapline.examples.stripe;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -517,10 +516,5 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
         .withHeader("Content-Type", "application/json")
         .withHeader("Request-Id", "req_tapline")
         .withBody(body).build();
-  }
-
-  /** For error bodies the tests want to compare. */
-  static JsonNode parse(byte[] body) {
-    return Json.parse(new String(body, StandardCharsets.UTF_8));
   }
 }

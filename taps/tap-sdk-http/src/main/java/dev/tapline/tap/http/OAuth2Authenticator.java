@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,10 +116,5 @@ public final class OAuth2Authenticator implements Authenticator {
     }
     fetches++;
     return accessToken;
-  }
-
-  /** For tests: the current form fields (secrets included). */
-  List<String> formNames() {
-    return new ArrayList<>(form.keySet());
   }
 }
