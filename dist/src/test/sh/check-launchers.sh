@@ -34,7 +34,8 @@ stdout_matches() { grep -Eq "$1" "$work/out" && [ "$(wc -l <"$work/out")" -eq "$
 stderr_contains() { grep -Fq -- "$1" "$work/err"; }
 status_is() { [ "$status" -eq "$1" ]; }
 
-for executable in tapline tap-csv target-jsonl target-csv tap-example; do
+for executable in tapline tap-csv target-jsonl target-csv tap-example tap-postgres tap-rest tap-stripe \
+    target-postgres target-duckdb target-snowflake; do
   check "bin/$executable exists and is executable" test -x "$dist/bin/$executable"
   run "$dist/bin/$executable" --version
   check "$executable --version prints '$executable <version>' only" stdout_matches "^$executable [0-9A-Za-z.-]+\$"
