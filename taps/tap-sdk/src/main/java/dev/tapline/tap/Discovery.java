@@ -18,7 +18,7 @@ final class Discovery {
   static Catalog catalog(List<TapStream> streams) {
     List<CatalogEntry> entries = new ArrayList<>();
     for (TapStream stream : streams) {
-      entries.add(entry(stream.spec()));
+      entries.add(stream.catalogEntry());
     }
     return new Catalog(entries);
   }

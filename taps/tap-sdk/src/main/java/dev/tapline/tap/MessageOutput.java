@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The tap's stdout: SCHEMA, RECORD and STATE lines in the strict form of {@link
@@ -39,6 +40,7 @@ final class MessageOutput implements AutoCloseable {
   private String recordStream;
   private byte[] recordPrefix;
   private Instant lastExtracted;
+  private Long lastVersion;
   private byte[] extractedSuffix;
   private String[] recentNames = new String[32];
   private byte[][] recentEncodedNames = new byte[32][];
@@ -81,15 +83,31 @@ final class MessageOutput implements AutoCloseable {
     buffer[count++] = '\n';
   }
 
+  /** Writes {@code {"type": "ACTIVATE_VERSION", "stream": ..., "version": ...}}. */
+  void writeActivateVersion(String stream, long version) {
+    ObjectNode message = Json.object();
+    message.put("type", "ACTIVATE_VERSION");
+    message.put("stream", stream);
+    message.put("version", version);
+    writeLine(message);
+  }
+
   void writeRecord(String stream, ObjectNode record, Instant timeExtracted) {
+    writeRecord(stream, record, timeExtracted, null);
+  }
+
+  /** A RECORD line; {@code version} (the table version of a full copy) is left out when null. */
+  void writeRecord(String stream, ObjectNode record, Instant timeExtracted, Long version) {
     if (!stream.equals(recordStream)) {
       recordStream = stream;
       recordPrefix = ("{\"type\":\"RECORD\",\"stream\":" + quoted(stream) + ",\"record\":")
           .getBytes(StandardCharsets.UTF_8);
     }
-    if (!timeExtracted.equals(lastExtracted)) {
+    if (!timeExtracted.equals(lastExtracted) || !Objects.equals(version, lastVersion)) {
       lastExtracted = timeExtracted;
-      extractedSuffix = (",\"time_extracted\":\"" + Timestamps.format(timeExtracted) + "\"}\n")
+      lastVersion = version;
+      extractedSuffix = ((version == null ? "" : ",\"version\":" + version)
+          + ",\"time_extracted\":\"" + Timestamps.format(timeExtracted) + "\"}\n")
           .getBytes(StandardCharsets.US_ASCII);
     }
     append(recordPrefix);

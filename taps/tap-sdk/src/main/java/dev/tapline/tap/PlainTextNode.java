@@ -2,6 +2,7 @@ package dev.tapline.tap;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -84,7 +85,12 @@ public final class PlainTextNode extends ValueNode {
 
   @Override
   public void serialize(JsonGenerator generator, SerializerProvider provider) throws IOException {
-    generator.writeRawUTF8String(bytes, offset, length);
+    if (generator instanceof UTF8JsonGenerator) {
+      generator.writeRawUTF8String(bytes, offset, length);
+    } else {
+      // generators writing to a String or Writer (toString, Json.write) cannot take raw bytes
+      generator.writeString(textValue());
+    }
   }
 
   @Override

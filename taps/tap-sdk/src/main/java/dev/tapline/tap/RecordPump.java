@@ -8,22 +8,30 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a stream's records on a thread of its own and hands them over in batches, so producing
- * records (parsing, building nodes) and writing them (JSON) use two cores.
+ * records (parsing, building nodes) and writing them (JSON) use two cores. The requests the stream
+ * makes of its context ({@link StreamEvents.Event}) travel in the same batches, before the record
+ * that followed them, so the writing side sees records and requests in the order they were made.
  */
 final class RecordPump implements AutoCloseable {
 
   private static final int BATCH_SIZE = 512;
-  private static final ObjectNode[] END = new ObjectNode[0];
+  private static final Object[] END = new Object[0];
 
-  private final BlockingQueue<ObjectNode[]> queue = new ArrayBlockingQueue<>(8);
+  private final BlockingQueue<Object[]> queue = new ArrayBlockingQueue<>(8);
   private final Thread thread;
   private volatile boolean stopped;
   private volatile Throwable failure;
-  private ObjectNode[] batch = END;
+  private Object[] batch = END;
   private int position;
   private boolean finished;
 
-  RecordPump(String streamName, Iterator<ObjectNode> records) {
+  private final StreamEvents events;
+  // the batch being filled, used by the producing thread only
+  private Object[] filling = new Object[BATCH_SIZE];
+  private int filled;
+
+  RecordPump(String streamName, Iterator<ObjectNode> records, StreamEvents events) {
+    this.events = events;
     thread = new Thread(() -> produce(records), "records-" + streamName);
     thread.setDaemon(true);
     thread.start();
@@ -31,19 +39,17 @@ final class RecordPump implements AutoCloseable {
 
   private void produce(Iterator<ObjectNode> records) {
     try {
-      ObjectNode[] filling = new ObjectNode[BATCH_SIZE];
-      int count = 0;
       while (!stopped && records.hasNext()) {
-        filling[count++] = records.next();
-        if (count == BATCH_SIZE) {
-          put(filling);
-          filling = new ObjectNode[BATCH_SIZE];
-          count = 0;
-        }
+        ObjectNode record = records.next();
+        addEvents();
+        add(record);
       }
-      if (count > 0) {
-        ObjectNode[] last = new ObjectNode[count];
-        System.arraycopy(filling, 0, last, 0, count);
+      if (!stopped) {
+        addEvents();
+      }
+      if (filled > 0) {
+        Object[] last = new Object[filled];
+        System.arraycopy(filling, 0, last, 0, filled);
         put(last);
       }
     } catch (InterruptedException e) {
@@ -59,7 +65,25 @@ final class RecordPump implements AutoCloseable {
     }
   }
 
-  private void put(ObjectNode[] items) throws InterruptedException {
+  /** Adds the requests the stream made since the last record; on the producing thread. */
+  private void addEvents() throws InterruptedException {
+    if (events.hasPending()) {
+      for (StreamEvents.Event event : events.drain()) {
+        add(event);
+      }
+    }
+  }
+
+  private void add(Object item) throws InterruptedException {
+    if (filled == BATCH_SIZE) {
+      put(filling);
+      filling = new Object[BATCH_SIZE];
+      filled = 0;
+    }
+    filling[filled++] = item;
+  }
+
+  private void put(Object[] items) throws InterruptedException {
     while (!stopped) {
       if (queue.offer(items, 100, TimeUnit.MILLISECONDS)) {
         return;
@@ -67,8 +91,11 @@ final class RecordPump implements AutoCloseable {
     }
   }
 
-  /** The next record, or null at the end; rethrows what the producer failed with. */
-  ObjectNode next() {
+  /**
+   * The next record ({@link ObjectNode}) or request ({@link StreamEvents.Event}), or null at the
+   * end; rethrows what the producer failed with.
+   */
+  Object next() {
     while (position == batch.length) {
       if (finished) {
         return null;
@@ -95,9 +122,9 @@ final class RecordPump implements AutoCloseable {
         return null;
       }
     }
-    ObjectNode record = batch[position];
+    Object item = batch[position];
     batch[position++] = null;
-    return record;
+    return item;
   }
 
   /** Stops the producer and waits for it, so the stream can be closed safely. */

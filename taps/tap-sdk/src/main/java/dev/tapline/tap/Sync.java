@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -54,7 +55,8 @@ final class Sync {
     this.state = inputState instanceof ObjectNode object ? object.deepCopy() : State.empty();
   }
 
-  void run() {
+  /** Runs the sync; {@code beforeSync} sees every selected stream before the first message. */
+  void run(Consumer<List<SelectedStream>> beforeSync) {
     if (catalog != null) {
       Set<String> known = streams.stream().map(s -> s.spec().name()).collect(Collectors.toSet());
       for (CatalogEntry entry : catalog.streams()) {
@@ -64,51 +66,76 @@ final class Sync {
         }
       }
     }
+    List<Plan> plans = new ArrayList<>();
     for (TapStream stream : streams) {
-      syncStream(stream);
+      Plan plan = plan(stream);
+      if (plan != null) {
+        plans.add(plan);
+      }
+    }
+    beforeSync.accept(plans.stream().map(plan -> new SelectedStream(plan.stream, plan.context)).toList());
+    for (Plan plan : plans) {
+      syncStream(plan);
     }
     if (!testRun && (lastWrittenState == null || wroteSinceState)) {
       writeState();
     }
   }
 
-  private void syncStream(TapStream stream) {
+  void run() {
+    run(selected -> {});
+  }
+
+  /** How one selected stream is read, resolved before any stream is. */
+  private record Plan(TapStream stream, String name, ObjectNode schema, List<String> keyProperties,
+      String key, ReplicationMethod method, boolean sorted, List<String> dropped, JsonNode starting,
+      JsonNode prior, StreamContext context) {}
+
+  /** Resolves a stream against the catalog and state, or returns null when it is not selected. */
+  private Plan plan(TapStream stream) {
     StreamSpec spec = stream.spec();
     String name = spec.name();
-    CatalogEntry entry = Discovery.entry(spec);
+    CatalogEntry entry;
     if (catalog != null) {
       Optional<CatalogEntry> chosen = catalog.find(name);
       if (chosen.isEmpty() || !chosen.get().isSelected(false)) {
         log.info("Stream '" + name + "' is not selected in the catalog; skipping it.");
-        return;
+        return null;
       }
       entry = chosen.get();
+    } else {
+      entry = stream.catalogEntry();
     }
     ReplicationMethod method = spec.replicationMethod();
     String key = spec.replicationKey();
     if (catalog != null && !spec.forcedReplicationMethod()) {
-      String chosenKey = entry.replicationKey();
-      if (chosenKey != null && !chosenKey.equals(key)) {
-        if (!spec.validReplicationKeys().contains(chosenKey)) {
-          throw new ConfigurationException("Catalog stream '" + name + "': replication-key '"
-              + chosenKey + "' is not a valid replication key; choose one of "
-              + spec.validReplicationKeys() + ".");
-        }
-        key = chosenKey;
-        method = ReplicationMethod.INCREMENTAL;
-      }
       String chosenMethod = entry.replicationMethod();
+      String chosenKey = entry.replicationKey();
       if (chosenMethod != null) {
         method = ReplicationMethod.parse(chosenMethod);
         if (method == null) {
           throw new ConfigurationException("Catalog stream '" + name + "': replication-method '"
               + chosenMethod + "' is not one of " + Arrays.toString(ReplicationMethod.values()) + ".");
         }
+      } else if (chosenKey != null && !chosenKey.equals(key)) {
+        method = ReplicationMethod.INCREMENTAL;
+      }
+      if (chosenKey != null && !chosenKey.equals(key) && method != ReplicationMethod.FULL_TABLE) {
+        if (spec.validReplicationKeys().contains(chosenKey)) {
+          key = chosenKey;
+        } else if (method == ReplicationMethod.INCREMENTAL) {
+          throw new ConfigurationException("Catalog stream '" + name + "': replication-key '"
+              + chosenKey + "' is not a valid replication key; choose one of "
+              + spec.validReplicationKeys() + ".");
+        } else {
+          log.warn("Catalog stream '" + name + "': replication-key '" + chosenKey
+              + "' is not a valid replication key; " + method + " ignores it.");
+        }
       }
     }
     if (method == ReplicationMethod.FULL_TABLE) {
       key = null;
-    } else if (key == null) {
+    } else if (key == null && method == ReplicationMethod.INCREMENTAL) {
       throw new ConfigurationException("Stream '" + name + "' is to be read " + method
           + " but has no replication key; set replication-key in the catalog"
           + (spec.validReplicationKeys().isEmpty() ? "" : " to one of " + spec.validReplicationKeys())
@@ -166,19 +193,29 @@ final class Sync {
       }
     }
     StreamContext context = new StreamContext(settings, entry, selected, state, starting, key,
-        method, startedAt, testRun, Log.named(name));
-    JsonNode signpost = key == null || testRun ? null : stream.signpost(context);
-    BookmarkTracker tracker = key == null ? null : new BookmarkTracker(name, key,
-        ReplicationValues.forSchema(properties.get(key)), sorted, signpost, starting, prior);
+        method, startedAt, testRun, Log.named(name), syncSettings.stateIntervalRows());
+    return new Plan(stream, name, schema, spec.keyProperties(), key, method, sorted, dropped,
+        starting, prior, context);
+  }
 
-    log.info("Syncing stream '" + name + "' (" + method
-        + (key == null ? "" : " on " + key + (starting == null ? ", from the start" : " from " + starting))
+  private void syncStream(Plan plan) {
+    String name = plan.name;
+    String key = plan.key;
+    StreamContext context = plan.context;
+    JsonNode signpost = key == null || testRun ? null : plan.stream.signpost(context);
+    ObjectNode properties = (ObjectNode) plan.schema.get("properties");
+    BookmarkTracker tracker = key == null ? null : new BookmarkTracker(name, key,
+        ReplicationValues.forSchema(properties.get(key)), plan.sorted, signpost, plan.starting,
+        plan.prior);
+
+    log.info("Syncing stream '" + name + "' (" + plan.method
+        + (key == null ? "" : " on " + key + (plan.starting == null ? ", from the start" : " from " + plan.starting))
         + ").");
-    output.writeSchema(name, schema, spec.keyProperties(), key == null ? List.of() : List.of(key));
+    output.writeSchema(name, plan.schema, plan.keyProperties, key == null ? List.of() : List.of(key));
     wroteSinceState = true;
     long emitted = testRun
-        ? readOne(stream, context, name, tracker, key, dropped)
-        : readAll(stream, context, name, tracker, key, dropped, sorted);
+        ? readOne(plan.stream, context, name, tracker, key, plan.dropped)
+        : readAll(plan.stream, context, name, tracker, key, plan.dropped, plan.sorted);
     log.info("Stream '" + name + "': " + emitted + " records.");
     if (testRun) {
       return;
@@ -218,10 +255,15 @@ final class Sync {
     long reported = 0;
     int untilClock = 0;
     Instant extracted = now();
+    Long version = null;
     try (Stream<ObjectNode> records = stream.records(context);
-        RecordPump pump = new RecordPump(name, records.iterator())) {
-      ObjectNode record;
-      while ((record = pump.next()) != null) {
+        RecordPump pump = new RecordPump(name, records.iterator(), context.events())) {
+      Object item;
+      while ((item = pump.next()) != null) {
+        if (!(item instanceof ObjectNode record)) {
+          version = handle(name, (StreamEvents.Event) item, version, tracker, key, sorted);
+          continue;
+        }
         produced++;
         if (tracker != null && !tracker.observe(record.get(key), produced)) {
           continue;
@@ -239,7 +281,7 @@ final class Sync {
             nextMetric = now + metricInterval;
           }
         }
-        output.writeRecord(name, record, extracted);
+        output.writeRecord(name, record, extracted, version);
         emitted++;
         if (sorted && emitted % stateInterval == 0) {
           updateBookmark(name, key, tracker);
@@ -249,6 +291,44 @@ final class Sync {
     }
     recordCount(name, emitted - reported);
     return emitted;
+  }
+
+  /** Carries out a stream's request; returns the version records are stamped with from now on. */
+  private Long handle(String name, StreamEvents.Event event, Long version, BookmarkTracker tracker,
+      String key, boolean sorted) {
+    if (event instanceof StreamEvents.ActivateVersion activate) {
+      output.writeActivateVersion(name, activate.version());
+      wroteSinceState = true;
+      return activate.version();
+    }
+    if (event instanceof StreamEvents.RecordVersion stamp) {
+      return stamp.version();
+    }
+    if (event instanceof StreamEvents.PutBookmark put) {
+      state = withBookmarkField(state, name, put.field(), put.value());
+    } else if (event instanceof StreamEvents.EmitState) {
+      if (sorted) {
+        updateBookmark(name, key, tracker);
+      }
+      writeState();
+    }
+    return version;
+  }
+
+  /** A copy of the state with one field of a stream's bookmark set, or removed when null. */
+  static ObjectNode withBookmarkField(ObjectNode state, String stream, String field, JsonNode value) {
+    if (value != null) {
+      return State.withBookmarkValue(state, stream, field, value);
+    }
+    Optional<ObjectNode> bookmark = State.bookmark(state, stream);
+    if (bookmark.isEmpty() || !bookmark.get().has(field)) {
+      return state;
+    }
+    ObjectNode remaining = bookmark.get().deepCopy();
+    remaining.remove(field);
+    return remaining.isEmpty()
+        ? State.withoutBookmark(state, stream)
+        : State.withBookmark(state, stream, remaining);
   }
 
   private void updateBookmark(String name, String key, BookmarkTracker tracker) {

@@ -110,6 +110,20 @@ public abstract class Tap<S extends Record> {
    */
   protected abstract List<TapStream> streams(S settings);
 
+  /**
+   * Checks made once per sync before any message is written: called on the main thread with every
+   * stream the catalog selects (all of them without {@code --catalog}), in sync order, after the
+   * replication method and key of each were resolved and before the first SCHEMA. A tap checks
+   * here what would otherwise fail half way (server settings, rights, table properties) and throws
+   * {@link ConfigurationException} (exit code 2) or {@link dev.tapline.spec.TaplineException}
+   * (exit code 1); nothing reaches stdout then. Also called under {@code --test}; not called by
+   * {@code --discover}. The default does nothing.
+   *
+   * @param settings the bound settings
+   * @param selected the selected streams with their contexts; never null, possibly empty
+   */
+  protected void beforeSync(S settings, List<SelectedStream> selected) {}
+
   /** Runs the tap as a process: {@code System.exit(tap.execute(args))}. */
   public static void main(Tap<?> tap, String[] args) {
     if (args.length == 1 && args[0].equals("--version")) {

@@ -118,8 +118,9 @@ final class TapCommand implements Callable<Integer> {
     JsonNode startDate = raw.startDate((Record) bound.settings());
     String status = "failed";
     try (MessageOutput output = new MessageOutput(invocation.stdout())) {
-      new Sync((Record) bound.settings(), bound.sync(), streams, catalog, state, startDate, output,
-          test, log).run();
+      Record settings = (Record) bound.settings();
+      new Sync(settings, bound.sync(), streams, catalog, state, startDate, output, test, log)
+          .run(selected -> raw.beforeSync(settings, selected));
       status = "succeeded";
     } finally {
       ObjectNode metric = Json.object();

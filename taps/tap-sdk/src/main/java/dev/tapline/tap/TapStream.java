@@ -2,6 +2,7 @@ package dev.tapline.tap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.spec.CatalogEntry;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -44,6 +45,24 @@ public interface TapStream {
    */
   default JsonNode signpost(StreamContext context) {
     return null;
+  }
+
+  /**
+   * The stream's entry in the catalog {@code --discover} writes, and the entry used when a sync
+   * runs without {@code --catalog}. The default holds the schema, the key and the standard
+   * metadata the {@link #spec()} implies ({@code inclusion}, {@code selected-by-default}, {@code
+   * table-key-properties}, {@code valid-replication-keys}, {@code forced-replication-method}).
+   *
+   * <p>Override it to describe what only the source knows, starting from the default: <pre>{@code
+   * CatalogEntry entry = TapStream.super.catalogEntry();
+   * return entry.withMetadata(entry.metadata().with(List.of(), Metadata.ROW_COUNT, rows));
+   * }</pre>
+   * Called on the main thread, once per stream and run, before any record is read; never returns
+   * null. The schema and key properties of the returned entry should be the spec's: the SDK
+   * always sends the spec's schema.
+   */
+  default CatalogEntry catalogEntry() {
+    return Discovery.entry(spec());
   }
 
   /**

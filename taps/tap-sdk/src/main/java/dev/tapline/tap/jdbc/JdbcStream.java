@@ -1,7 +1,6 @@
 package dev.tapline.tap.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tapline.spec.CatalogEntry;
@@ -101,38 +100,26 @@ public abstract class JdbcStream implements TapStream {
   }
 
   /**
-   * The catalog entry of this stream with the database metadata a JDBC tap describes besides the
-   * standard ones: {@code schema-name}, {@code is-view}, {@code row-count} and each column's
-   * {@code sql-datatype}.
+   * The standard catalog entry with what the database knows besides: {@code schema-name}, {@code
+   * is-view}, {@code row-count} (the database's estimate) and each column's {@code sql-datatype}.
    */
+  @Override
   public CatalogEntry catalogEntry() {
+    CatalogEntry standard = TapStream.super.catalogEntry();
     List<String> root = List.of();
-    ArrayNode keys = Json.array();
-    table.primaryKey().forEach(keys::add);
-    ArrayNode validKeys = Json.array();
-    spec.validReplicationKeys().forEach(validKeys::add);
-    Metadata metadata = Metadata.empty()
-        .with(root, Metadata.INCLUSION, Metadata.AVAILABLE)
-        .with(root, Metadata.SELECTED_BY_DEFAULT, true)
-        .with(root, Metadata.TABLE_KEY_PROPERTIES, keys)
-        .with(root, Metadata.VALID_REPLICATION_KEYS, validKeys)
+    Metadata metadata = standard.metadata()
         .with(root, Metadata.IS_VIEW, table.view())
         .with(root, Metadata.ROW_COUNT, Json.NODES.numberNode(table.rowCount()));
     if (table.schemaName() != null) {
       metadata = metadata.with(root, Metadata.SCHEMA_NAME, table.schemaName());
     }
-    if (spec.replicationMethod() != null) {
-      metadata = metadata.with(root, Metadata.REPLICATION_METHOD, spec.replicationMethod().name());
-    }
     for (JdbcColumn column : table.columns()) {
-      List<String> breadcrumb = Metadata.property(column.name());
-      metadata = metadata
-          .with(breadcrumb, Metadata.INCLUSION,
-              table.primaryKey().contains(column.name()) ? Metadata.AUTOMATIC : Metadata.AVAILABLE)
-          .with(breadcrumb, Metadata.SELECTED_BY_DEFAULT, true)
-          .with(breadcrumb, Metadata.SQL_DATATYPE, column.sqlDataType());
+      if (column.sqlDataType() != null) {
+        metadata = metadata.with(Metadata.property(column.name()), Metadata.SQL_DATATYPE,
+            column.sqlDataType());
+      }
     }
-    return new CatalogEntry(spec.name(), spec.schema().deepCopy(), table.primaryKey(), metadata);
+    return standard.withMetadata(metadata);
   }
 
   @Override
