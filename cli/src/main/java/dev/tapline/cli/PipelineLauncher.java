@@ -323,11 +323,30 @@ final class PipelineLauncher {
     return Executables.resolve(role + " " + plugin.name(), given, environment);
   }
 
-  /** {@code tapline} itself, started the way this JVM was: for mappers without an executable. */
+  /**
+   * {@code tapline} itself, started the way this JVM was: for mappers without an executable. The
+   * launcher's class-data-sharing archive, logging and collector options are passed on (the class
+   * path is the same, so the archive fits); agents and debuggers are not.
+   */
   static List<String> selfCommand() {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-cp", System.getProperty("java.class.path"),
-        Tapline.class.getName());
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    boolean collector = false;
+    for (String option : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (option.startsWith("-XX:SharedArchiveFile=") || option.startsWith("-Xshare:") || option.startsWith("-Xlog:")
+          || option.equals("-XX:+DisplayVMOutputToStderr") || option.startsWith("-Xmx")
+          || (option.startsWith("-XX:+Use") && option.endsWith("GC"))) {
+        command.add(option);
+        collector |= option.endsWith("GC");
+      }
+    }
+    if (!collector) {
+      command.add("-XX:+UseSerialGC");
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Tapline.class.getName());
+    return command;
   }
 
   /**
