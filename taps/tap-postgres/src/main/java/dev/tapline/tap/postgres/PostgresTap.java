@@ -45,8 +45,8 @@ public final class PostgresTap extends Tap<PostgresSettings> {
   }
 
   /**
-   * The catalog as discovered, with the database metadata ({@code schema-name}, {@code is-view},
-   * {@code row-count}, {@code sql-datatype}) that the SDK's {@code --discover} cannot add yet.
+   * The catalog as {@code --discover} writes it, with the database metadata ({@code schema-name},
+   * {@code is-view}, {@code row-count}, {@code sql-datatype}).
    */
   public List<CatalogEntry> catalog(PostgresSettings settings) {
     return postgresStreams(settings).stream().map(PostgresStream::catalogEntry).toList();
