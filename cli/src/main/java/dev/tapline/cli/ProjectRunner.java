@@ -26,11 +26,17 @@ final class ProjectRunner {
   private final PipelineLauncher launcher;
   private final PrintWriter err;
   private final Duration progressInterval;
+  private final LiveStatus live;
 
-  ProjectRunner(PipelineLauncher launcher, PrintWriter err, Duration progressInterval) {
+  /**
+   * @param live the live block of a terminal, or {@code null}: then progress is a log line per
+   *     running pipeline every {@code progressInterval}
+   */
+  ProjectRunner(PipelineLauncher launcher, PrintWriter err, Duration progressInterval, LiveStatus live) {
     this.launcher = launcher;
     this.err = err;
     this.progressInterval = progressInterval;
+    this.live = live;
   }
 
   int run(List<Project.Pipeline> pipelines, int parallel) {
@@ -72,6 +78,9 @@ final class ProjectRunner {
     } finally {
       pool.shutdown();
       progress.shutdownNow();
+      if (live != null) {
+        live.update(List.of());
+      }
     }
     if (results.size() > 1) {
       printSummary(results);
@@ -128,6 +137,7 @@ final class ProjectRunner {
     @Override
     public void run() {
       double interval = progressInterval.toMillis() / 1000.0;
+      List<String> lines = new ArrayList<>();
       launcher.running().forEach((name, run) -> {
         Map<String, Long> counts = run.recordsSoFar();
         Map<String, Long> before = previous.getOrDefault(name, Map.of());
@@ -135,9 +145,14 @@ final class ProjectRunner {
         counts.forEach((stream, count) -> streams.add(String.format(Locale.ROOT, "%s %,d (%,.0f/s)",
             stream, count, (count - before.getOrDefault(stream, 0L)) / interval)));
         previous.put(name, counts);
-        err.println(String.format(Locale.ROOT, "INFO  [%s] running for %.0f s%s", name, run.secondsSoFar(),
-            counts.isEmpty() ? "; no record counts reported yet" : ": records " + streams));
+        lines.add(String.format(Locale.ROOT, "%s[%s] running for %.0f s%s", live == null ? "INFO  " : "",
+            name, run.secondsSoFar(), counts.isEmpty() ? "; no record counts reported yet" : ": records " + streams));
       });
+      if (live != null) {
+        live.update(lines);
+        return;
+      }
+      lines.forEach(err::println);
       err.flush();
     }
   }

@@ -68,8 +68,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--progress-interval",
       paramLabel = "SECONDS",
-      description = "Seconds between progress lines of running pipelines (default: 5 on a"
-          + " terminal, else 30).")
+      description = "Seconds between progress reports of running pipelines (default: 1 on a"
+          + " terminal, where a live line per pipeline is redrawn in place; else 30, as log lines).")
   Double progressInterval;
 
   private String tap;
@@ -157,15 +157,17 @@ final class RunCommand implements Callable<Integer> {
         pipelines.add(loaded.pipeline(name));
       }
     }
-    java.io.PrintWriter err = spec.commandLine().getErr();
-    double interval = progressInterval != null ? progressInterval : System.console() != null ? 5 : 30;
+    boolean terminal = System.console() != null && !"dumb".equals(tapline.environment().get("TERM"));
+    LiveStatus live = terminal ? new LiveStatus(spec.commandLine().getErr()) : null;
+    java.io.PrintWriter err = live != null ? live.writer() : spec.commandLine().getErr();
+    double interval = progressInterval != null ? progressInterval : terminal ? 1 : 30;
     if (interval <= 0) {
       throw new ConfigurationException("--progress-interval must be more than 0.");
     }
     try (StateBackend backend = StateBackends.open(loaded, tapline.environment())) {
       PipelineLauncher launcher = new PipelineLauncher(loaded, backend, tapline.environment(), err,
           new Notifier(err, Duration.ofSeconds(1)));
-      return new ProjectRunner(launcher, err, Duration.ofMillis((long) (interval * 1000))).run(pipelines, parallel);
+      return new ProjectRunner(launcher, err, Duration.ofMillis((long) (interval * 1000)), live).run(pipelines, parallel);
     }
   }
 
