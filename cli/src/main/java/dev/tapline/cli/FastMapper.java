@@ -46,7 +46,44 @@ final class FastMapper {
       Map<String, FieldAction> actions,
       Set<String> captured,
       boolean needsTree,
-      List<byte[]> computedNames) {}
+      List<byte[]> computedNames,
+      List<String> filterInputs,
+      FilterMemo memo) {}
+
+  /**
+   * Remembers the filter's verdict for recent combinations of the values it reads: a filter over
+   * a few distinct values (a status, a country) is then evaluated once per value, not once per
+   * record. A JEXL expression over {@code record} has no other input, so its verdict depends on
+   * those values only. Turns itself off when most lookups miss.
+   */
+  private static final class FilterMemo extends java.util.LinkedHashMap<List<Object>, Boolean> {
+    private static final int CAPACITY = 4096;
+    private static final int TRIAL = 20_000;
+    private long lookups;
+    private long hits;
+    private boolean enabled = true;
+
+    FilterMemo() {
+      super(256, 0.75f, true);
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<List<Object>, Boolean> eldest) {
+      return size() > CAPACITY;
+    }
+
+    Boolean find(List<Object> key) {
+      lookups++;
+      Boolean verdict = get(key);
+      if (verdict != null) {
+        hits++;
+      } else if (lookups == TRIAL && hits * 2 < lookups) {
+        enabled = false;
+        clear();
+      }
+      return verdict;
+    }
+  }
 
   private final Mapper mapper;
   private final Map<String, Plan> plans = new HashMap<>();
@@ -95,7 +132,16 @@ final class FastMapper {
       }
     }
     List<byte[]> computedNames = mapping.added().stream().map(added -> encodedName(added.name())).toList();
-    return new Plan(stream, output, prefix, actions, captured, needsTree, computedNames);
+    List<String> filterInputs = new java.util.ArrayList<>();
+    if (stream.filter() != null) {
+      for (List<String> variable : stream.filter().getVariables()) {
+        if (variable.size() >= 2 && variable.get(0).equals("record") && !filterInputs.contains(variable.get(1))) {
+          filterInputs.add(variable.get(1));
+        }
+      }
+    }
+    return new Plan(stream, output, prefix, actions, captured, needsTree, computedNames, List.copyOf(filterInputs),
+        stream.filter() == null ? null : new FilterMemo());
   }
 
   /** {@code "name":} as JSON bytes. */
@@ -178,7 +224,7 @@ final class FastMapper {
     }
     if (!plan.captured().isEmpty() || plan.stream().filter() != null) {
       context.record = captured;
-      if (!Mapper.keeps(plan.stream(), context, lineNumber)) {
+      if (!keeps(plan)) {
         mapper.counts().computeIfAbsent(plan.outputName(), key -> new Mapper.Counts()).filtered++;
         return true;
       }
@@ -199,6 +245,30 @@ final class FastMapper {
     out.write('\n');
     mapper.count(plan.outputName(), end - start + 1);
     return true;
+  }
+
+  private boolean keeps(Plan plan) {
+    FilterMemo memo = plan.memo();
+    if (memo == null || !memo.enabled) {
+      return Mapper.keeps(plan.stream(), context, lineNumber);
+    }
+    List<Object> key = new java.util.ArrayList<>(plan.filterInputs().size());
+    for (String input : plan.filterInputs()) {
+      Object value = captured.get(input);
+      if (value instanceof Map || value instanceof List) {
+        // a nested value may be large: not worth remembering
+        return Mapper.keeps(plan.stream(), context, lineNumber);
+      }
+      key.add(value);
+    }
+    Boolean verdict = memo.find(key);
+    if (verdict == null) {
+      verdict = Mapper.keeps(plan.stream(), context, lineNumber);
+      if (memo.enabled) {
+        memo.put(key, verdict);
+      }
+    }
+    return verdict;
   }
 
   private String streamName(int from, int to) {
