@@ -30,13 +30,26 @@ import java.util.stream.StreamSupport;
  * A stream over one table or view of a relational database, read through JDBC with a server-side
  * cursor: the whole table ({@code FULL_TABLE}), or the rows at or after the bookmark in the order
  * of the replication key ({@code INCREMENTAL}, with the maximum at the start of the sync as
- * signpost). A database tap extends it with how to connect and how to quote a name; a tap whose
+ * signpost).
+ *
+ * <p>A {@code FULL_TABLE} copy is a table version: a fresh copy takes the current epoch
+ * milliseconds as version, writes ACTIVATE_VERSION before its first record and after its last,
+ * and stamps every record with it. A table with a primary key is read in key order and its
+ * bookmark holds the copy's progress, {@code {"version": v, "last_pk_fetched": {column: value}}},
+ * written every {@code state_interval_rows} records; a run starting from such a bookmark resumes
+ * after that key under the same version (without the first ACTIVATE_VERSION). A finished copy
+ * removes both fields. A database tap extends it with how to connect and how to quote a name; a tap whose
  * database has a change log overrides {@link #logRecords}.
  *
  * <p>Instances are made on the main thread by {@code Tap.streams}; {@link #records} runs on the
  * SDK's reading thread and opens a connection of its own, closed with the returned stream.
  */
 public abstract class JdbcStream implements TapStream {
+
+  /** Bookmark field: the table version of an unfinished {@code FULL_TABLE} copy. */
+  public static final String VERSION = "version";
+  /** Bookmark field: the primary key of the last row an unfinished copy has handed over. */
+  public static final String LAST_PK_FETCHED = "last_pk_fetched";
 
   private final JdbcTable table;
   private final StreamSpec spec;
@@ -131,7 +144,69 @@ public abstract class JdbcStream implements TapStream {
     if (method == ReplicationMethod.INCREMENTAL) {
       return rows(context, replicationColumn(context), context.startingValue().orElse(null));
     }
-    return rows(context, null, null);
+    return fullTable(context);
+  }
+
+  /**
+   * A {@code FULL_TABLE} copy as a table version, resumed from {@code last_pk_fetched} when the
+   * bookmark holds an unfinished copy of a table with a primary key (see the class comment).
+   */
+  protected Stream<ObjectNode> fullTable(StreamContext context) {
+    List<JdbcColumn> key = new ArrayList<>();
+    for (String name : table.primaryKey()) {
+      table.column(name).ifPresent(key::add);
+    }
+    if (key.size() != table.primaryKey().size()) {
+      key.clear();
+    }
+    ObjectNode bookmark = context.bookmark().orElse(null);
+    JsonNode lastKey = bookmark == null ? null : bookmark.get(LAST_PK_FETCHED);
+    JsonNode savedVersion = bookmark == null ? null : bookmark.get(VERSION);
+    boolean resuming = !key.isEmpty() && lastKey instanceof ObjectNode
+        && savedVersion != null && savedVersion.canConvertToLong()
+        && key.stream().allMatch(column -> lastKey.hasNonNull(column.name()));
+    long version;
+    if (resuming) {
+      version = savedVersion.longValue();
+      context.log().info("Resuming the copy of version " + version + " after " + lastKey + ".");
+      context.setRecordVersion(version);
+    } else {
+      version = System.currentTimeMillis();
+      context.putBookmark(VERSION, Json.NODES.numberNode(version));
+      context.putBookmark(LAST_PK_FETCHED, null);
+      context.activateVersion(version);
+    }
+    Connection connection = openReadOnly();
+    StringBuilder sql = new StringBuilder();
+    List<JsonNode> values = new ArrayList<>();
+    if (!key.isEmpty()) {
+      String columns = selectList(key);
+      if (resuming) {
+        sql.append(" WHERE (").append(columns).append(") > (");
+        for (int i = 0; i < key.size(); i++) {
+          sql.append(i == 0 ? "?" : ", ?");
+          values.add(lastKey.get(key.get(i).name()));
+        }
+        sql.append(')');
+      }
+      sql.append(" ORDER BY ").append(columns);
+    }
+    Stream<ObjectNode> rows = select(context, connection, sql.toString(), statement -> {
+      for (int i = 0; i < values.size(); i++) {
+        bindKeyValue(statement, i + 1, values.get(i), key.get(i));
+      }
+    });
+    CopyProgress progress = new CopyProgress(rows.spliterator(), context, key, version);
+    return StreamSupport.stream(progress, false).onClose(rows::close);
+  }
+
+  /**
+   * Binds a primary-key value of {@code last_pk_fetched} when a copy resumes. The default binds
+   * it as {@link #bindStartingValue} does.
+   */
+  protected void bindKeyValue(PreparedStatement statement, int index, JsonNode value,
+      JdbcColumn column) throws SQLException {
+    bindStartingValue(statement, index, value, column);
   }
 
   /**
@@ -206,16 +281,21 @@ public abstract class JdbcStream implements TapStream {
   }
 
   private Stream<ObjectNode> rows(StreamContext context, JdbcColumn key, JsonNode startingValue) {
+    return query(context, openReadOnly(), key, startingValue);
+  }
+
+  /** A new connection in a read-only transaction, for one query. */
+  private Connection openReadOnly() {
     Connection connection = null;
     try {
       connection = connect();
       connection.setAutoCommit(false);
       connection.setReadOnly(true);
+      return connection;
     } catch (SQLException e) {
       closeQuietly(connection);
       throw failure("connecting", e);
     }
-    return query(context, connection, key, startingValue);
   }
 
   /**
@@ -226,25 +306,39 @@ public abstract class JdbcStream implements TapStream {
    */
   protected final Stream<ObjectNode> query(StreamContext context, Connection connection,
       JdbcColumn key, JsonNode startingValue) {
-    List<JdbcColumn> columns = selectedColumns(context);
-    StringBuilder sql = new StringBuilder("SELECT ").append(selectList(columns))
-        .append(" FROM ").append(qualifiedName());
+    StringBuilder sql = new StringBuilder();
     if (key != null) {
       if (startingValue != null) {
         sql.append(" WHERE ").append(quote(key.name())).append(" >= ?");
       }
       sql.append(" ORDER BY ").append(quote(key.name())).append(" ASC");
     }
+    return select(context, connection, sql.toString(), statement -> {
+      if (key != null && startingValue != null) {
+        bindStartingValue(statement, 1, startingValue, key);
+      }
+    });
+  }
+
+  /** Binds the parameters of a query. */
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  /** The selected columns of the table with {@code conditions} (WHERE and ORDER BY) appended. */
+  private Stream<ObjectNode> select(StreamContext context, Connection connection, String conditions,
+      Binder binder) {
+    List<JdbcColumn> columns = selectedColumns(context);
+    String sql = "SELECT " + selectList(columns) + " FROM " + qualifiedName() + conditions;
     try {
-      PreparedStatement statement = connection.prepareStatement(sql.toString(),
+      PreparedStatement statement = connection.prepareStatement(sql,
           ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(context.isTestRun() ? 1 : fetchSize());
       if (context.isTestRun()) {
         statement.setMaxRows(1);
       }
-      if (key != null && startingValue != null) {
-        bindStartingValue(statement, 1, startingValue, key);
-      }
+      binder.bind(statement);
       context.log().debug("Query: " + sql);
       ResultSet resultSet = statement.executeQuery();
       RowSpliterator rows = new RowSpliterator(connection, statement, resultSet, columns);
@@ -252,6 +346,65 @@ public abstract class JdbcStream implements TapStream {
     } catch (SQLException e) {
       closeQuietly(connection);
       throw failure("reading " + qualifiedName(), e);
+    }
+  }
+
+  /**
+   * Hands the rows of a copy over and tells the SDK its progress: the key of the row handed over
+   * {@code state_interval_rows} rows ago, just before the next row, and the end of the version
+   * after the last.
+   */
+  private static final class CopyProgress extends Spliterators.AbstractSpliterator<ObjectNode> {
+    private final Spliterator<ObjectNode> rows;
+    private final StreamContext context;
+    private final List<JdbcColumn> key;
+    private final long version;
+    private final int interval;
+    private ObjectNode current;
+    private ObjectNode pendingKey;
+    private int untilBookmark;
+    private boolean ended;
+
+    CopyProgress(Spliterator<ObjectNode> rows, StreamContext context, List<JdbcColumn> key,
+        long version) {
+      super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
+      this.rows = rows;
+      this.context = context;
+      this.key = key;
+      this.version = version;
+      this.interval = context.stateIntervalRows();
+      this.untilBookmark = interval;
+    }
+
+    @Override
+    public boolean tryAdvance(Consumer<? super ObjectNode> action) {
+      if (ended) {
+        return false;
+      }
+      if (pendingKey != null) {
+        context.putBookmark(LAST_PK_FETCHED, pendingKey);
+        context.emitState();
+        pendingKey = null;
+      }
+      if (!rows.tryAdvance(row -> current = row)) {
+        ended = true;
+        context.putBookmark(LAST_PK_FETCHED, null);
+        context.putBookmark(VERSION, null);
+        context.activateVersion(version);
+        return false;
+      }
+      ObjectNode record = current;
+      current = null;
+      if (!key.isEmpty() && --untilBookmark == 0) {
+        untilBookmark = interval;
+        ObjectNode values = Json.object();
+        for (JdbcColumn column : key) {
+          values.set(column.name(), record.get(column.name()));
+        }
+        pendingKey = values;
+      }
+      action.accept(record);
+      return true;
     }
   }
 
