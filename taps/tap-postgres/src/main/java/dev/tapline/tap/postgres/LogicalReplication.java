@@ -46,12 +46,26 @@ import org.postgresql.replication.ReplicationSlotInfo;
  * reading the current log position (changes committed in between come again from the log: at
  * least once, never lost). Its last copied record carries the position the log is read from.
  *
- * <p>Every change record carries {@code _sdc_lsn}, the position of its transaction's commit; the
- * SDK bookmarks the highest one. Reading again from a bookmark sends that transaction again
- * (duplicates, never a gap). The slot is told that the log is consumed only up to the lowest
- * position in the state the run started with: a state the target has committed.
+ * <p>The copy is a table version: ACTIVATE_VERSION before its first record and after its last,
+ * its records (and the changes after it) stamped with that version.
+ *
+ * <p>Every change record carries {@code _sdc_lsn}, the position of its transaction's commit. The
+ * stream's bookmark is {@code {"version": v, "lsn": position}}: {@code lsn} is the commit position
+ * of the last change handed over, written every {@code state_interval_rows} changes and at the end
+ * (and the copy's end position after the copy). Reading again from a bookmark sends that
+ * transaction again (duplicates, never a gap). A bookmark of the earlier form, {@code
+ * {"replication_key": "_sdc_lsn", "replication_key_value": position}}, is read too and rewritten in
+ * the new form. The slot is told that the log is consumed only up to the lowest position in the
+ * state the run started with: a state the target has committed.
  */
 final class LogicalReplication {
+
+  /** Bookmark field: the commit position the log is read from next time. */
+  static final String LSN_BOOKMARK = "lsn";
+  /** Bookmark field: the table version of the initial copy. */
+  static final String VERSION_BOOKMARK = "version";
+  private static final String OLD_KEY = "replication_key";
+  private static final String OLD_KEY_VALUE = "replication_key_value";
 
   private static final Pattern SIMPLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final long POLL_SLEEP_MILLIS = 5;
@@ -142,8 +156,20 @@ final class LogicalReplication {
         throw new TaplineException("Stream '" + stream.spec().name() + "': " + e.getMessage().strip(), e);
       }
     }
-    Long bookmark = context.startingValue().filter(JsonNode::isNumber).map(JsonNode::longValue).orElse(null);
+    JsonNode saved = context.bookmark().map(b -> (JsonNode) b).orElse(Json.object());
+    Long bookmark = position(saved);
     ChangeReader reader = new ChangeReader(stream, context);
+    if (saved.has(OLD_KEY) || saved.has(OLD_KEY_VALUE)) {
+      // a bookmark of the earlier form: kept in the new one
+      context.putBookmark(OLD_KEY, null);
+      context.putBookmark(OLD_KEY_VALUE, null);
+      if (bookmark != null) {
+        context.putBookmark(LSN_BOOKMARK, Json.NODES.numberNode(bookmark));
+      }
+    }
+    if (bookmark != null && saved.path(VERSION_BOOKMARK).canConvertToLong()) {
+      context.setRecordVersion(saved.get(VERSION_BOOKMARK).longValue());
+    }
     try {
       ensurePublication(stream);
       if (bookmark == null) {
@@ -160,6 +186,22 @@ final class LogicalReplication {
       throw e;
     }
     return StreamSupport.stream(reader, false).onClose(reader::close);
+  }
+
+  /**
+   * The log position of a stream's bookmark: its {@code lsn}, else the value of the earlier form
+   * bookmarked on {@code _sdc_lsn}; null when it has none.
+   */
+  static Long position(JsonNode bookmark) {
+    JsonNode lsn = bookmark.path(LSN_BOOKMARK);
+    if (lsn.isIntegralNumber()) {
+      return lsn.longValue();
+    }
+    JsonNode old = bookmark.path(OLD_KEY_VALUE);
+    if (PostgresStream.LSN.equals(bookmark.path(OLD_KEY).asText()) && old.isIntegralNumber()) {
+      return old.longValue();
+    }
+    return null;
   }
 
   /** Creates the publication with the stream's table, or adds the table to it. */
@@ -271,6 +313,10 @@ final class LogicalReplication {
     private boolean reachedEnd;
     private long resumePosition;
     private int reconnections;
+    private long copyVersion;
+    private long lastHandedLsn = -1;
+    private long lastBookmarkedLsn = -1;
+    private int untilState;
 
     ChangeReader(PostgresStream stream, StreamContext context) {
       super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
@@ -279,6 +325,7 @@ final class LogicalReplication {
       this.schemaName = stream.table().schemaName();
       this.tableName = stream.table().tableName();
       stream.relation().converters().forEach((name, converter) -> converters.put(name, ByteValues.of(converter)));
+      this.untilState = context.stateIntervalRows();
     }
 
     void startWithCopy() throws SQLException {
@@ -315,6 +362,10 @@ final class LogicalReplication {
       }
       copyStream = stream.copy(context, copyConnection);
       copy = copyStream.iterator();
+      copyVersion = System.currentTimeMillis();
+      context.putBookmark(VERSION_BOOKMARK, Json.NODES.numberNode(copyVersion));
+      context.putBookmark(LSN_BOOKMARK, null);
+      context.activateVersion(copyVersion);
     }
 
     void startAt(long position) throws SQLException {
@@ -357,10 +408,8 @@ final class LogicalReplication {
       Long lowest = null;
       JsonNode bookmarks = context.state().path("bookmarks");
       for (String name : streamNames) {
-        JsonNode bookmark = bookmarks.path(name);
-        if (PostgresStream.LSN.equals(bookmark.path("replication_key").asText())
-            && bookmark.path("replication_key_value").isNumber()) {
-          long value = bookmark.get("replication_key_value").longValue();
+        Long value = position(bookmarks.path(name));
+        if (value != null) {
           lowest = lowest == null ? value : Math.min(lowest, value);
         }
       }
@@ -423,10 +472,20 @@ final class LogicalReplication {
         }
         while (ready.isEmpty()) {
           if (finished || !readLog()) {
+            bookmark(lastHandedLsn);
             return false;
           }
         }
-        action.accept(ready.poll());
+        if (--untilState < 0) {
+          // every change handed over so far is at or before it: a target committing this
+          // STATE has them all
+          untilState = context.stateIntervalRows() - 1;
+          bookmark(lastHandedLsn);
+          context.emitState();
+        }
+        ObjectNode change = ready.poll();
+        lastHandedLsn = change.get(PostgresStream.LSN).longValue();
+        action.accept(change);
         return true;
       } catch (SQLException e) {
         throw new TaplineException("Stream '" + stream.spec().name() + "': reading the log failed: "
@@ -434,7 +493,7 @@ final class LogicalReplication {
       }
     }
 
-    /** Hands over the copy one record behind, so the last one can carry the log position. */
+    /** Hands over the copy; its last record carries the log position the changes start from. */
     private boolean nextFromCopy(Consumer<? super ObjectNode> action) throws SQLException {
       if (!copy.hasNext()) {
         finishCopy();
@@ -443,12 +502,12 @@ final class LogicalReplication {
       ObjectNode record = copy.next();
       if (!copy.hasNext()) {
         record.put(PostgresStream.LSN, copyEndPosition);
-        finishCopy();
       }
       action.accept(record);
       return true;
     }
 
+    /** After the copy's last record: the end of its version, its position, then the log. */
     private void finishCopy() throws SQLException {
       copy = null;
       copyStream.close();
@@ -457,7 +516,18 @@ final class LogicalReplication {
         finished = true;
         return;
       }
+      context.activateVersion(copyVersion);
+      bookmark(copyEndPosition);
+      context.emitState();
       openReplication(copyEndPosition);
+    }
+
+    /** Sets the {@code lsn} of the bookmark, when there is a new one. */
+    private void bookmark(long lsn) {
+      if (lsn >= 0 && lsn != lastBookmarkedLsn) {
+        context.putBookmark(LSN_BOOKMARK, Json.NODES.numberNode(lsn));
+        lastBookmarkedLsn = lsn;
+      }
     }
 
     /** Reads log messages until a record is ready (true) or it is time to stop (false). */

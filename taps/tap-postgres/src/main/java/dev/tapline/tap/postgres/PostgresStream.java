@@ -6,11 +6,13 @@ import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.Json;
 import dev.tapline.tap.ReplicationMethod;
 import dev.tapline.tap.StreamContext;
+import dev.tapline.tap.jdbc.JdbcColumn;
 import dev.tapline.tap.jdbc.JdbcStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.stream.Stream;
 
 /** One table or view of the source database. */
@@ -28,8 +30,8 @@ final class PostgresStream extends JdbcStream {
 
   PostgresStream(PostgresDiscovery.Relation relation, PostgresSettings settings,
       PostgresConnections connections, LogicalReplication replication) {
-    super(relation.table(), defaultMethod(relation, settings),
-        relation.isView() ? null : LSN, relation.isView() ? Json.object() : logProperties());
+    super(relation.table(), defaultMethod(relation, settings), null,
+        relation.isView() ? Json.object() : logProperties());
     this.relation = relation;
     this.connections = connections;
     this.settings = settings;
@@ -70,23 +72,27 @@ final class PostgresStream extends JdbcStream {
     return settings.itersize();
   }
 
+  /**
+   * Sends a key value as text of no declared type, which the server reads as the column's type
+   * (so the primary key's index serves the resumed copy).
+   */
   @Override
-  public JsonNode signpost(StreamContext context) {
-    if (context.replicationMethod() == ReplicationMethod.LOG_BASED) {
-      replication.check(this, context);
-      return null;
+  protected void bindKeyValue(PreparedStatement statement, int index, JsonNode value,
+      JdbcColumn column) throws SQLException {
+    String text;
+    if (value.isNumber()) {
+      text = value.decimalValue().toPlainString();
+    } else if ("bytea".equals(column.sqlDataType())) {
+      text = "\\x" + value.asText();
+    } else {
+      text = value.asText();
     }
-    requireIncrementalKey(context);
-    return super.signpost(context);
+    statement.setObject(index, text, Types.OTHER);
   }
 
-  /** INCREMENTAL with the log position as key means the catalog named no replication key. */
-  private void requireIncrementalKey(StreamContext context) {
-    if (context.replicationMethod() == ReplicationMethod.INCREMENTAL && LSN.equals(context.replicationKey())) {
-      throw new ConfigurationException("Stream '" + spec().name() + "' is to be read INCREMENTAL but"
-          + " the catalog names no replication-key; set one of " + spec().validReplicationKeys()
-          + ", or use FULL_TABLE or LOG_BASED.");
-    }
+  /** Throws a {@link ConfigurationException} when this stream cannot be read LOG_BASED. */
+  void checkLogBased(StreamContext context) {
+    replication.check(this, context);
   }
 
   @Override
@@ -96,7 +102,6 @@ final class PostgresStream extends JdbcStream {
           + " no rows to read; run REFRESH MATERIALIZED VIEW on it to read its rows.");
       return Stream.empty();
     }
-    requireIncrementalKey(context);
     return super.records(context);
   }
 

@@ -2,6 +2,8 @@ package dev.tapline.tap.postgres;
 
 import dev.tapline.spec.CatalogEntry;
 import dev.tapline.spec.TaplineException;
+import dev.tapline.tap.ReplicationMethod;
+import dev.tapline.tap.SelectedStream;
 import dev.tapline.tap.Tap;
 import dev.tapline.tap.TapStream;
 import java.sql.Connection;
@@ -42,6 +44,20 @@ public final class PostgresTap extends Tap<PostgresSettings> {
     }
     replication.register(streams);
     return streams;
+  }
+
+  /**
+   * Checks every LOG_BASED stream (server settings, rights, replica identity) before any stream
+   * syncs, so a stream that cannot be read stops the run before the first message.
+   */
+  @Override
+  protected void beforeSync(PostgresSettings settings, List<SelectedStream> selected) {
+    for (SelectedStream stream : selected) {
+      if (stream.context().replicationMethod() == ReplicationMethod.LOG_BASED
+          && stream.stream() instanceof PostgresStream postgres) {
+        postgres.checkLogBased(stream.context());
+      }
+    }
   }
 
   /**

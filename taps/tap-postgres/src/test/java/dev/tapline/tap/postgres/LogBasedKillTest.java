@@ -163,7 +163,7 @@ class LogBasedKillTest {
     for (int id = 11; id <= last; id++) {
       assertTrue(committed.contains(id), "change of row " + id + " was lost");
     }
-    long resumedFrom = lastState.path("bookmarks").path("public-events").path("replication_key_value").longValue();
+    long resumedFrom = lastState.path("bookmarks").path("public-events").path("lsn").longValue();
     long confirmed = LogSequenceNumber.valueOf(server.queryOne("events",
         "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'tapline_events'")).asLong();
     assertTrue(confirmed >= resumedFrom, "confirmed_flush_lsn " + confirmed + " < " + resumedFrom);
