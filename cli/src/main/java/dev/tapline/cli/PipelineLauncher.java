@@ -214,13 +214,22 @@ final class PipelineLauncher {
       code = 1;
       error = redactor.redact(e.getMessage());
       err.println("ERROR [" + name + "] " + error);
+    } catch (IllegalStateException e) {
+      if (!"Shutdown in progress".equals(e.getMessage())) {
+        throw e;
+      }
+      // the JVM is shutting down (SIGTERM, SIGINT) before this attempt could start
+      code = 1;
+      error = "The run was not started: tapline is stopping.";
+      outcome = null;
+      row.put("stopped", true);
     } finally {
       deleteQuietly(temporary);
       err.flush();
     }
     row.put("ended_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     row.put("duration_seconds", Math.round(seconds(startNanos) * 1000) / 1000.0);
-    boolean stopped = outcome != null && outcome.stopped();
+    boolean stopped = outcome != null ? outcome.stopped() : row.path("stopped").asBoolean();
     row.put("status", code == 0 ? "succeeded" : stopped ? "stopped" : "failed");
     row.put("exit_code", code);
     row.put("stopped", stopped);

@@ -145,6 +145,12 @@ final class RunCommand implements Callable<Integer> {
     if (all && !names.isEmpty()) {
       throw new ConfigurationException("Give pipeline names or --all, not both.");
     }
+    if (!tapConfigs.isEmpty() || !targetConfigs.isEmpty() || catalog != null || !tapArguments.isEmpty()
+        || !targetArguments.isEmpty() || spec.commandLine().getParseResult().hasMatchedOption("--stop-timeout")) {
+      throw new ConfigurationException("--tap-config, --target-config, --catalog, --tap-arg, --target-arg and"
+          + " --stop-timeout belong to the ad-hoc form (TAP TARGET --state-file FILE); a pipeline of the project"
+          + " file takes them from the file (config, catalog, args, stop_timeout_seconds).");
+    }
     if (parallel < 1) {
       throw new ConfigurationException("--parallel must be at least 1.");
     }

@@ -170,6 +170,22 @@ class ProjectRunTest {
   }
 
   @Test
+  void optionsOfTheAdHocFormAreRefusedInTheProjectForm() throws IOException {
+    Path project = project(fourPipelines());
+
+    Cli.Result result = cli.execute("run", "first", "--tap-config", "tap.json", "--project", project.toString());
+
+    assertEquals(2, result.exitCode(), result::toString);
+    assertTrue(result.err().contains("belong to the ad-hoc form"), result::toString);
+    Cli.Result neither = cli.execute("run", "--project", project.toString());
+    assertEquals(2, neither.exitCode(), neither::toString);
+    assertTrue(neither.err().contains("Give pipeline names or --all"), neither::toString);
+    Cli.Result unknown = cli.execute("run", "fifth", "--project", project.toString());
+    assertEquals(2, unknown.exitCode(), unknown::toString);
+    assertTrue(unknown.err().contains("No pipeline \"fifth\""), unknown::toString);
+  }
+
+  @Test
   void malformedYamlIsReportedWithItsLine() throws IOException {
     Path project = project("taps:\n  a: {executable: ./tap-a\npipelines: [\n");
 
