@@ -37,15 +37,16 @@ final class Notifier {
    * @param notifications resolved ({@code ${VARIABLE}} already replaced)
    * @param summary already redacted
    */
-  void send(String pipeline, List<Project.Notification> notifications, ObjectNode summary, boolean success) {
+  void send(String pipeline, List<Project.Notification> notifications, ObjectNode summary, boolean success,
+      Redactor redactor) {
     String outcome = success ? "success" : "failure";
     String body = Json.write(summary);
     for (Project.Notification notification : notifications) {
       if (!notification.on().contains(outcome)) {
         continue;
       }
-      String where = notification.webhook() != null ? "webhook " + redactedUrl(notification.webhook())
-          : "command " + notification.command().get(0);
+      String where = redactor.redact(notification.webhook() != null ? "webhook " + redactedUrl(notification.webhook())
+          : "command " + java.nio.file.Path.of(notification.command().get(0)).getFileName());
       String problem = null;
       for (int attempt = 0; attempt <= notification.retries(); attempt++) {
         if (attempt > 0) {
@@ -61,7 +62,7 @@ final class Notifier {
       }
       if (problem != null) {
         err.println("WARN  [" + pipeline + "] The notification to " + where + " failed after "
-            + (notification.retries() + 1) + " attempts: " + problem + ". The run's outcome stands.");
+            + (notification.retries() + 1) + " attempts: " + redactor.redact(problem) + ". The run's outcome stands.");
       }
     }
     err.flush();

@@ -153,7 +153,7 @@ final class PipelineLauncher {
     summary.put("project", project.file().toString());
     Redactor redactor = secrets(pipeline);
     ObjectNode redacted = (ObjectNode) Json.parse(redactor.redact(Json.write(summary)));
-    notifier.send(pipeline.name(), notifications, redacted, success);
+    notifier.send(pipeline.name(), notifications, redacted, success, redactor);
   }
 
   /** Every secret the pipeline's plugins and notifications take from the environment. */
@@ -281,9 +281,13 @@ final class PipelineLauncher {
     for (Project.Notification notification : pipeline.notifications()) {
       Map<String, String> headers = new java.util.LinkedHashMap<>();
       notification.headers().forEach((key, value) -> headers.put(key, interpolation.resolve(value, path + ".headers." + key)));
+      List<String> command = new ArrayList<>(interpolation.resolveAll(notification.command(), path + ".command"));
+      if (!command.isEmpty() && command.get(0).contains("/") && !Path.of(command.get(0)).isAbsolute()) {
+        // like a plugin's executable, a relative path is relative to the project file
+        command.set(0, project.folder().resolve(command.get(0)).normalize().toString());
+      }
       resolved.add(new Project.Notification(notification.on(),
-          interpolation.resolve(notification.webhook(), path + ".webhook"), headers,
-          interpolation.resolveAll(notification.command(), path + ".command"), notification.retries()));
+          interpolation.resolve(notification.webhook(), path + ".webhook"), headers, command, notification.retries()));
     }
     return resolved;
   }

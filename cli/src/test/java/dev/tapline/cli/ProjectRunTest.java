@@ -186,6 +186,34 @@ class ProjectRunTest {
   }
 
   @Test
+  void aFailingNotificationIsRetriedAndNeverFailsThePipeline() throws IOException {
+    tap("tap-a", 2);
+    target("target-echo");
+    Path calls = folder.resolve("calls");
+    Scripts.write(folder, "notify-broken", "cat >> '" + calls + "'\necho >> '" + calls + "'\n"
+        + "echo \"pager down for $TAPLINE_PIPELINE ($TAPLINE_STATUS) $1\" >&2\nexit 1\n");
+    Path project = project("""
+        taps: {a: {executable: ./tap-a}}
+        targets: {echo: {executable: ./target-echo}}
+        pipelines:
+          first:
+            tap: a
+            target: echo
+            notify: [{on: [success], command: [./notify-broken, "${PAGER_KEY}"], retries: 1}]
+        """);
+
+    Cli.Result result = cli.environment("PAGER_KEY", "pager-key-31337").execute("run", "first", "--project", project.toString());
+
+    assertEquals(0, result.exitCode(), result::toString);
+    assertTrue(result.err().contains("WARN  [first] The notification to command notify-broken failed after 2 attempts:"
+        + " exit code 1: pager down for first (succeeded) ***. The run's outcome stands."), result::toString);
+    List<String> bodies = Files.readAllLines(calls).stream().filter(line -> !line.isBlank()).toList();
+    assertEquals(2, bodies.size(), "tried twice: " + bodies);
+    assertEquals("succeeded", Json.parse(bodies.get(0)).path("status").asText());
+    assertFalse(result.err().contains("pager-key-31337"), result::toString);
+  }
+
+  @Test
   void malformedYamlIsReportedWithItsLine() throws IOException {
     Path project = project("taps:\n  a: {executable: ./tap-a\npipelines: [\n");
 
