@@ -85,7 +85,7 @@ final class PipelineLauncher {
       int attempt = 0;
       while (true) {
         attempt++;
-        last = attempt(pipeline, attempt);
+        last = attemptSaved(pipeline, attempt);
         int code = last.path("exit_code").asInt();
         boolean retriable = code == 1 && !last.path("stopped").asBoolean();
         if (code == 0 || !retriable || attempt > pipeline.retries()) {
@@ -162,6 +162,41 @@ final class PipelineLauncher {
     resolvePlugins(pipeline, interpolation);
     resolveNotifications(pipeline, interpolation);
     return interpolation.redactor();
+  }
+
+  /**
+   * An attempt whose history row is saved even when a stop signal ends the JVM during it: a
+   * shutdown hook holds the JVM until the row is written (the run's own hook stops the processes).
+   */
+  private ObjectNode attemptSaved(Project.Pipeline pipeline, int attempt) {
+    java.util.concurrent.CountDownLatch saved = new java.util.concurrent.CountDownLatch(1);
+    long waitSeconds = pipeline.stopTimeoutSeconds() * 2 + 30;
+    Thread hook = new Thread(() -> {
+      try {
+        saved.await(waitSeconds, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "tapline-history-" + pipeline.name());
+    boolean registered;
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+      registered = true;
+    } catch (IllegalStateException shuttingDown) {
+      registered = false;
+    }
+    try {
+      return attempt(pipeline, attempt);
+    } finally {
+      saved.countDown();
+      if (registered) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running and has just been released
+        }
+      }
+    }
   }
 
   private ObjectNode attempt(Project.Pipeline pipeline, int attempt) {

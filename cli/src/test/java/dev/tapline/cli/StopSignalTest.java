@@ -77,6 +77,45 @@ class StopSignalTest {
     }
   }
 
+  @Test
+  void sigtermToAProjectRunKeepsTheDrainedStateAndRecordsTheRunAsStopped() throws Exception {
+    Scripts.write(folder, "tap-endless", Scripts.print(Scripts.SCHEMA)
+        + "i=1\n"
+        + "while true; do\n"
+        + "  echo \"{\\\"type\\\": \\\"STATE\\\", \\\"value\\\": {\\\"bookmarks\\\": {\\\"orders\\\": {\\\"id\\\": $i}}}}\"\n"
+        + "  i=$((i+1))\n"
+        + "  sleep 0.1\n"
+        + "done\n");
+    Scripts.write(folder, "target-draining",
+        "while IFS= read -r line; do\n"
+            + "  case \"$line\" in *'\"STATE\"'*) echo \"$line\" ;; esac\n"
+            + "done\n"
+            + "echo '{\"type\": \"STATE\", \"value\": {\"bookmarks\": {\"orders\": {\"id\": \"drained\"}}}}'\n");
+    Path project = Files.writeString(folder.resolve("tapline.yml"), """
+        taps: {endless: {executable: ./tap-endless}}
+        targets: {draining: {executable: ./target-draining}}
+        pipelines: {orders: {tap: endless, target: draining}}
+        """, StandardCharsets.UTF_8);
+    Path stateFile = folder.resolve(".tapline/state/orders/state.json");
+    Process tapline = Launchers.startTapline(folder, folder, folder.resolve("err.txt"), "run", "orders");
+    try {
+      waitForState(stateFile, tapline);
+
+      tapline.destroy();
+
+      assertTrue(tapline.waitFor(60, TimeUnit.SECONDS), "tapline ended after SIGTERM");
+      String stderr = Files.readString(folder.resolve("err.txt"), StandardCharsets.UTF_8);
+      assertTrue(tapline.exitValue() != 0, stderr);
+      assertEquals("drained", Json.read(stateFile).path("bookmarks").path("orders").path("id").asText(), stderr);
+      Cli.Result runs = new Cli().execute("runs", "orders", "--json", "--project", project.toString());
+      JsonNode run = Json.parse(runs.out()).get(0);
+      assertEquals("stopped", run.path("status").asText(), run + "\n" + stderr);
+      assertEquals("drained", run.path("state_after").path("bookmarks").path("orders").path("id").asText(), run::toString);
+    } finally {
+      tapline.destroyForcibly();
+    }
+  }
+
   private static void waitForState(Path stateFile, Process tapline) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
