@@ -143,12 +143,13 @@ final class Sync {
     }
     boolean sorted = spec.sorted() && key != null && key.equals(spec.replicationKey());
 
-    ObjectNode schema = spec.schema().deepCopy();
+    StreamSpec read = stream.specFor(method);
+    ObjectNode schema = read.schema().deepCopy();
     ObjectNode properties = schema.get("properties") instanceof ObjectNode p ? p : schema.putObject("properties");
     Set<String> automatic = Discovery.automaticProperties(spec.keyProperties(), key);
     List<String> selected = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
-    for (String property : Discovery.propertyNames(spec)) {
+    for (String property : Discovery.propertyNames(read)) {
       if (catalog == null || automatic.contains(property)
           || entry.metadata().isPropertySelected(property)) {
         selected.add(property);

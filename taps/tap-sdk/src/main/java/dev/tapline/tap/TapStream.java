@@ -26,6 +26,18 @@ public interface TapStream {
   StreamSpec spec();
 
   /**
+   * What this stream is when read with {@code method}, for a stream whose records have
+   * properties that only some methods give (e.g. change-log metadata of {@code LOG_BASED}). The
+   * SDK takes the SCHEMA it sends and the properties it selects from it; the name, key
+   * properties, replication keys and methods stay those of {@link #spec()}. Called once per sync
+   * on the main thread, after the catalog chose the method and before {@link
+   * Tap#beforeSync}; the default returns {@link #spec()}.
+   */
+  default StreamSpec specFor(ReplicationMethod method) {
+    return spec();
+  }
+
+  /**
    * The records of one sync, read lazily. The SDK consumes the stream on one thread (which may be
    * a thread of its own, not the caller of {@link Tap#execute}) and closes it when done, early
    * included ({@code --test} reads one record), so put resources in {@link Stream#onClose}.

@@ -116,11 +116,26 @@ final class HookTap extends Tap<HookTap.Settings> {
           .withForcedReplicationMethod(ReplicationMethod.LOG_BASED);
     }
 
+    /** Read from the log, records also carry the position of the change. */
+    @Override
+    public StreamSpec specFor(ReplicationMethod method) {
+      StreamSpec spec = spec();
+      if (method != ReplicationMethod.LOG_BASED) {
+        return spec;
+      }
+      ObjectNode schema = spec.schema().deepCopy();
+      ((ObjectNode) schema.get("properties")).putObject("_position").put("type", "integer");
+      return new StreamSpec(spec.name(), schema, spec.keyProperties(), spec.replicationKey(),
+          spec.sorted(), spec.validReplicationKeys(), spec.replicationMethod(),
+          spec.forcedReplicationMethod());
+    }
+
     @Override
     public Stream<ObjectNode> records(StreamContext context) {
       long position = context.bookmark().map(b -> b.path("position").asLong()).orElse(0L);
       ObjectNode change = Json.object();
       change.put("id", (int) position + 1);
+      change.put("_position", position + 1);
       // only the final STATE holds it, written after the record
       context.putBookmark("position", Json.NODES.numberNode(position + 1));
       return Stream.of(change);

@@ -69,6 +69,16 @@ class StreamHooksTest {
     assertEquals(Metadata.AUTOMATIC, copy.metadata().get(Metadata.property("id"), Metadata.INCLUSION).asText());
     CatalogEntry changes = catalog.find("changes").orElseThrow();
     assertEquals("LOG_BASED", changes.metadata().streamText(Metadata.FORCED_REPLICATION_METHOD));
+    assertFalse(changes.schema().path("properties").has("_position"), changes.schema().toString());
+  }
+
+  @Test
+  void theSchemaSentIsTheOneOfTheMethodInUse() throws IOException {
+    TapRun run = TapRun.run(new HookTap(), "--config", write("config.json", "{}").toString());
+    assertEquals(0, run.exitCode(), run.describe());
+    assertTrue(run.schemas("changes").get(0).path("schema").path("properties").has("_position"));
+    assertFalse(run.schemas("copy").get(0).path("schema").path("properties").has("_position"));
+    assertEquals("{\"id\":1,\"_position\":1}", Json.write(run.records("changes").get(0)));
   }
 
   @Test
