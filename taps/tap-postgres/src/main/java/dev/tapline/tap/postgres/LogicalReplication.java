@@ -101,8 +101,13 @@ final class LogicalReplication {
       throw new ConfigurationException("Stream '" + name + "' is a view; LOG_BASED replication reads"
           + " tables only. Use FULL_TABLE or INCREMENTAL for it.");
     }
-    if (relation.replicaIdentity() == 'n'
-        || relation.replicaIdentity() == 'd' && relation.table().primaryKey().isEmpty()) {
+    if (relation.replicaIdentity() == 'n') {
+      throw new ConfigurationException("Table " + stream.table().schemaName() + "."
+          + stream.table().tableName() + " (stream '" + name + "') has REPLICA IDENTITY NOTHING, so its"
+          + " updates and deletes cannot be read from the log. Run ALTER TABLE ... REPLICA IDENTITY"
+          + " DEFAULT (with a primary key) or FULL, or read it FULL_TABLE.");
+    }
+    if (relation.replicaIdentity() == 'd' && relation.table().primaryKey().isEmpty()) {
       throw new ConfigurationException("Table " + stream.table().schemaName() + "."
           + stream.table().tableName() + " (stream '" + name + "') has no primary key and no replica"
           + " identity, so its updates and deletes cannot be read from the log. Add a primary key, or"

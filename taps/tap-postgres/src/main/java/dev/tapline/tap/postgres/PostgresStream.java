@@ -6,6 +6,7 @@ import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.Json;
 import dev.tapline.tap.ReplicationMethod;
 import dev.tapline.tap.StreamContext;
+import dev.tapline.tap.StreamSpec;
 import dev.tapline.tap.jdbc.JdbcColumn;
 import dev.tapline.tap.jdbc.JdbcStream;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** One table or view of the source database. */
@@ -27,15 +29,38 @@ final class PostgresStream extends JdbcStream {
   private final PostgresConnections connections;
   private final PostgresSettings settings;
   private final LogicalReplication replication;
+  private final StreamSpec logSpec;
+  private final StreamSpec copySpec;
 
   PostgresStream(PostgresDiscovery.Relation relation, PostgresSettings settings,
       PostgresConnections connections, LogicalReplication replication) {
     super(relation.table(), defaultMethod(relation, settings), null,
-        relation.isView() ? Json.object() : logProperties());
+        defaultMethod(relation, settings) == ReplicationMethod.LOG_BASED ? logProperties() : Json.object());
     this.relation = relation;
     this.connections = connections;
     this.settings = settings;
     this.replication = replication;
+    this.logSpec = withSchemaProperties(spec(), true);
+    this.copySpec = withSchemaProperties(spec(), false);
+  }
+
+  /** The change-log metadata properties are in the schema of LOG_BASED reads only. */
+  @Override
+  public StreamSpec specFor(ReplicationMethod method) {
+    return method == ReplicationMethod.LOG_BASED && !relation.isView() ? logSpec : copySpec;
+  }
+
+  private static StreamSpec withSchemaProperties(StreamSpec spec, boolean log) {
+    ObjectNode schema = spec.schema().deepCopy();
+    ObjectNode properties = (ObjectNode) schema.get("properties");
+    if (log) {
+      properties.setAll(logProperties());
+    } else {
+      properties.remove(List.of(LSN, DELETED_AT));
+    }
+    return new StreamSpec(spec.name(), schema, spec.keyProperties(), spec.replicationKey(),
+        spec.sorted(), spec.validReplicationKeys(), spec.replicationMethod(),
+        spec.forcedReplicationMethod());
   }
 
   private static ReplicationMethod defaultMethod(PostgresDiscovery.Relation relation,

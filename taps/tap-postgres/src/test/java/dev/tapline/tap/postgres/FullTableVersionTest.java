@@ -89,6 +89,8 @@ class FullTableVersionTest {
     assertEquals(0, first.exitCode(), first.describe());
     List<JsonNode> messages = messagesOf(first, STREAM);
     assertEquals("SCHEMA", messages.get(0).path("type").asText());
+    assertFalse(messages.get(0).path("schema").path("properties").has("_sdc_lsn"),
+        "change-log properties in a FULL_TABLE schema: " + messages.get(0));
     assertEquals("ACTIVATE_VERSION", messages.get(1).path("type").asText(), messages.toString());
     long version = messages.get(1).path("version").longValue();
     assertTrue(Math.abs(System.currentTimeMillis() - version) < 600_000, "not epoch millis: " + version);

@@ -96,6 +96,8 @@ class LogBasedTest {
       }
     }
     assertEquals(List.of("SCHEMA", "ACTIVATE_VERSION", "RECORD", "RECORD", "RECORD", "ACTIVATE_VERSION"), types);
+    JsonNode properties = first.schemas("public-items").get(0).path("schema").path("properties");
+    assertTrue(properties.has("_sdc_lsn") && properties.has("_sdc_deleted_at"), properties.toString());
     long version = first.lastState().path("bookmarks").path("public-items").path("version").longValue();
     assertTrue(version > 0, first.lastState().toString());
     assertFalse(first.lastState().path("bookmarks").path("public-items").has("replication_key"));
@@ -211,6 +213,15 @@ class LogBasedTest {
     TapRun fixed = run(config("nokey"), null);
     assertEquals(0, fixed.exitCode(), fixed.describe());
     assertEquals(1, fixed.records("public-b_loose").size());
+
+    // a key does not help when the replica identity is NOTHING
+    server.execute("nokey", "ALTER TABLE b_loose ADD PRIMARY KEY (id)", "ALTER TABLE b_loose REPLICA IDENTITY NOTHING");
+    TapRun nothing = run(config("nokey"), fixed.lastState());
+    assertEquals(2, nothing.exitCode(), nothing.describe());
+    assertEquals("", nothing.stdout());
+    assertTrue(nothing.stderr().contains("ERROR Table public.b_loose (stream 'public-b_loose') has REPLICA IDENTITY"
+        + " NOTHING"),
+        nothing.stderr());
   }
 
   @Test
