@@ -370,9 +370,7 @@ public class JdbcSink implements Sink {
       }
       List<String> statements = loadMethod != LoadMethod.UPSERT
           ? dialect.insertFromStaging(table, staging, columns)
-          : batchRepeatsKeys
-              ? dialect.upsertFromStaging(table, staging, columns, keyColumns)
-              : dialect.upsertFromStagingWithUniqueKeys(table, staging, columns, keyColumns);
+          : dialect.upsertStatements(connection, table, staging, columns, keyColumns, batchRepeatsKeys);
       for (String statement : statements) {
         execute(statement);
       }

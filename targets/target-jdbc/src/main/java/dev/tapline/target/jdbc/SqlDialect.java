@@ -108,6 +108,20 @@ public interface SqlDialect {
     return upsertFromStaging(table, staging, columns, keyColumns);
   }
 
+  /**
+   * The statements of one upsert, chosen when the batch is staged: by default {@link
+   * #upsertFromStaging} when a key repeats in the batch, else {@link
+   * #upsertFromStagingWithUniqueKeys}. A dialect may look at the staged batch first (inside the
+   * batch's transaction, without committing), e.g. to bound the rows the merge has to consider.
+   */
+  default List<String> upsertStatements(
+      Connection connection, TableName table, TableName staging, List<Column> columns, List<String> keyColumns,
+      boolean keysRepeat) throws SQLException {
+    return keysRepeat
+        ? upsertFromStaging(table, staging, columns, keyColumns)
+        : upsertFromStagingWithUniqueKeys(table, staging, columns, keyColumns);
+  }
+
   /** Whether {@code count(*)} of a whole table is cheap (so the sink can report the table's size). */
   default boolean countsRowsCheaply() {
     return false;
