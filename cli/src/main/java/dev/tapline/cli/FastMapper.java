@@ -48,7 +48,14 @@ final class FastMapper {
       boolean needsTree,
       List<byte[]> computedNames,
       List<String> filterInputs,
-      FilterMemo memo) {}
+      FilterMemo memo,
+      Known[] known) {}
+
+  /**
+   * A property name the plan acts on or captures, as its plain JSON bytes with quotes: names in a
+   * line are compared with these without decoding them.
+   */
+  private record Known(byte[] quoted, String name, FieldAction action, boolean captured) {}
 
   /**
    * Remembers the filter's verdict for recent combinations of the values it reads: a filter over
@@ -140,8 +147,14 @@ final class FastMapper {
         }
       }
     }
+    Set<String> names = new java.util.LinkedHashSet<>(actions.keySet());
+    names.addAll(captured);
+    Known[] known = names.stream()
+        .map(name -> new Known(Json.write(Json.NODES.textNode(name)).getBytes(StandardCharsets.UTF_8), name,
+            actions.get(name), captured.contains(name)))
+        .toArray(Known[]::new);
     return new Plan(stream, output, prefix, actions, captured, needsTree, computedNames, List.copyOf(filterInputs),
-        stream.filter() == null ? null : new FilterMemo());
+        stream.filter() == null ? null : new FilterMemo(), known);
   }
 
   /** {@code "name":} as JSON bytes. */
@@ -312,10 +325,10 @@ final class FastMapper {
       }
       int valueStart = skipBlank(at + 1, end);
       int valueEnd = valueEnd(valueStart, end);
-      String name = nameOf(nameStart, nameEnd);
-      FieldAction action = plan.actions().get(name);
-      if (plan.captured().contains(name)) {
-        captured.put(name, valueOf(valueStart, valueEnd));
+      Known match = known(plan, nameStart, nameEnd);
+      FieldAction action = match == null ? null : match.action();
+      if (match != null && match.captured()) {
+        captured.put(match.name(), valueOf(valueStart, valueEnd));
       }
       if (action == null) {
         if (!first) {
@@ -425,6 +438,26 @@ final class FastMapper {
       }
     }
     return false;
+  }
+
+  /** The known name at {@code buffer[nameStart, nameEnd)} (quotes included), or {@code null}. */
+  private Known known(Plan plan, int nameStart, int nameEnd) {
+    for (Known candidate : plan.known()) {
+      if (Arrays.equals(buffer, nameStart, nameEnd, candidate.quoted(), 0, candidate.quoted().length)) {
+        return candidate;
+      }
+    }
+    if (!hasEscape(nameStart + 1, nameEnd - 1)) {
+      return null;
+    }
+    // a name written with escapes: compare it decoded
+    String name = nameOf(nameStart, nameEnd);
+    for (Known candidate : plan.known()) {
+      if (candidate.name().equals(name)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   private String nameOf(int nameStart, int nameEnd) {

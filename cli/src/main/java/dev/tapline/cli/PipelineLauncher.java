@@ -380,16 +380,22 @@ final class PipelineLauncher {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     boolean collector = false;
+    boolean heap = false;
     for (String option : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (option.startsWith("-XX:SharedArchiveFile=") || option.startsWith("-Xshare:") || option.startsWith("-Xlog:")
           || option.equals("-XX:+DisplayVMOutputToStderr") || option.startsWith("-Xmx")
           || (option.startsWith("-XX:+Use") && option.endsWith("GC"))) {
         command.add(option);
         collector |= option.endsWith("GC");
+        heap |= option.startsWith("-Xmx");
       }
     }
     if (!collector) {
       command.add("-XX:+UseSerialGC");
+    }
+    if (!heap) {
+      // the mapper streams: a bounded heap keeps the collector from letting it grow for nothing
+      command.add("-Xmx256m");
     }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
