@@ -79,7 +79,11 @@ final class HookTap extends Tap<HookTap.Settings> {
       } else {
         version = settings.version();
         context.putBookmark("version", Json.NODES.numberNode(version));
-        context.activateVersion(version);
+        if (bookmark.isEmpty()) {
+          context.activateVersion(version);
+        } else {
+          context.setRecordVersion(version);
+        }
       }
       int interval = context.stateIntervalRows();
       Spliterator<ObjectNode> rows = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, 0) {
@@ -94,7 +98,6 @@ final class HookTap extends Tap<HookTap.Settings> {
           }
           if (next > settings.rows()) {
             context.putBookmark("last_id", null);
-            context.putBookmark("version", null);
             context.activateVersion(version);
             return false;
           }

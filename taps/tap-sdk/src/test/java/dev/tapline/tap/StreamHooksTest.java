@@ -90,8 +90,19 @@ class StreamHooksTest {
     assertEquals(List.of("A:" + v, "R:1:" + v, "R:2:" + v, "R:3:" + v, "S:3", "R:4:" + v, "R:5:" + v,
         "R:6:" + v, "S:6", "R:7:" + v, "A:" + v, "S:-", "S:-"), copyMessages(run));
     JsonNode bookmarks = run.lastState().path("bookmarks");
-    assertFalse(bookmarks.has("copy"), "a finished copy leaves no progress behind: " + bookmarks);
+    assertEquals("{\"version\":1700000000000}", Json.write(bookmarks.path("copy")),
+        "a finished copy keeps its version and no progress");
     assertEquals(1, bookmarks.path("changes").path("position").asInt(), bookmarks.toString());
+  }
+
+  @Test
+  void aLaterCopyActivatesItsVersionOnlyAfterItsLastRecord() throws IOException {
+    Path state = write("state.json", "{\"bookmarks\": {\"copy\": {\"version\": 5}}}");
+    TapRun run = TapRun.run(new HookTap(), "--config",
+        write("config.json", "{\"rows\": 3, \"version\": 9}").toString(), "--state", state.toString());
+    assertEquals(0, run.exitCode(), run.describe());
+    assertEquals(List.of("R:1:9", "R:2:9", "R:3:9", "A:9", "S:-", "S:-"), copyMessages(run));
+    assertEquals(9, run.lastState().path("bookmarks").path("copy").path("version").asInt());
   }
 
   @Test
@@ -104,7 +115,8 @@ class StreamHooksTest {
     assertEquals(0, run.exitCode(), run.describe());
     assertEquals(List.of("R:5:77", "R:6:77", "R:7:77", "A:77", "S:-", "S:-"), copyMessages(run));
     assertEquals(6, run.records("changes").get(0).get("id").asInt());
-    assertEquals("{\"changes\":{\"position\":6}}", Json.write(run.lastState().path("bookmarks")));
+    assertEquals("{\"copy\":{\"version\":77},\"changes\":{\"position\":6}}",
+        Json.write(run.lastState().path("bookmarks")));
   }
 
   @Test

@@ -33,12 +33,14 @@ import java.util.stream.StreamSupport;
  * signpost).
  *
  * <p>A {@code FULL_TABLE} copy is a table version: a fresh copy takes the current epoch
- * milliseconds as version, writes ACTIVATE_VERSION before its first record and after its last,
- * and stamps every record with it. A table with a primary key is read in key order and its
- * bookmark holds the copy's progress, {@code {"version": v, "last_pk_fetched": {column: value}}},
- * written every {@code state_interval_rows} records; a run starting from such a bookmark resumes
- * after that key under the same version (without the first ACTIVATE_VERSION). A finished copy
- * removes both fields. A database tap extends it with how to connect and how to quote a name; a tap whose
+ * milliseconds as version, stamps every record with it and writes ACTIVATE_VERSION after its last
+ * record, so a target replaces the rows of older versions only once the copy is complete. The
+ * first copy of a stream (no {@code version} in its bookmark) also writes ACTIVATE_VERSION before
+ * its first record, so a target creates the table and shows rows at once. A table with a primary
+ * key is read in key order and its bookmark holds the copy's progress, {@code {"version": v,
+ * "last_pk_fetched": {column: value}}}, written every {@code state_interval_rows} records; a run
+ * starting from such a bookmark resumes after that key under the same version. A finished copy
+ * removes {@code last_pk_fetched} and keeps {@code version}. A database tap extends it with how to connect and how to quote a name; a tap whose
  * database has a change log overrides {@link #logRecords}.
  *
  * <p>Instances are made on the main thread by {@code Tap.streams}; {@link #records} runs on the
@@ -46,7 +48,7 @@ import java.util.stream.StreamSupport;
  */
 public abstract class JdbcStream implements TapStream {
 
-  /** Bookmark field: the table version of an unfinished {@code FULL_TABLE} copy. */
+  /** Bookmark field: the table version of the last {@code FULL_TABLE} copy, finished or not. */
   public static final String VERSION = "version";
   /** Bookmark field: the primary key of the last row an unfinished copy has handed over. */
   public static final String LAST_PK_FETCHED = "last_pk_fetched";
@@ -171,10 +173,14 @@ public abstract class JdbcStream implements TapStream {
       context.log().info("Resuming the copy of version " + version + " after " + lastKey + ".");
       context.setRecordVersion(version);
     } else {
-      version = System.currentTimeMillis();
+      version = newVersion(savedVersion);
       context.putBookmark(VERSION, Json.NODES.numberNode(version));
       context.putBookmark(LAST_PK_FETCHED, null);
-      context.activateVersion(version);
+      if (savedVersion == null) {
+        context.activateVersion(version);
+      } else {
+        context.setRecordVersion(version);
+      }
     }
     Connection connection = openReadOnly();
     StringBuilder sql = new StringBuilder();
@@ -198,6 +204,15 @@ public abstract class JdbcStream implements TapStream {
     });
     CopyProgress progress = new CopyProgress(rows.spliterator(), context, key, version);
     return StreamSupport.stream(progress, false).onClose(rows::close);
+  }
+
+  /**
+   * A new table version: the current epoch milliseconds, and always above the earlier version
+   * (may be null), which a target compares it with, even when the clock went back.
+   */
+  public static long newVersion(JsonNode earlier) {
+    long now = System.currentTimeMillis();
+    return earlier != null && earlier.canConvertToLong() ? Math.max(now, earlier.longValue() + 1) : now;
   }
 
   /**
@@ -389,7 +404,6 @@ public abstract class JdbcStream implements TapStream {
       if (!rows.tryAdvance(row -> current = row)) {
         ended = true;
         context.putBookmark(LAST_PK_FETCHED, null);
-        context.putBookmark(VERSION, null);
         context.activateVersion(version);
         return false;
       }

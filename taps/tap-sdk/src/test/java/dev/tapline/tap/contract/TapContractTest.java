@@ -191,8 +191,19 @@ public abstract class TapContractTest {
       }
       assertTrue(second.records(stream).size() <= first.records(stream).size());
     }
-    assertEquals(bookmarks, second.lastState().path("bookmarks"),
+    // a full-table copy is a new table version on every run: its version is not a position
+    assertEquals(withoutVersions(bookmarks), withoutVersions(second.lastState().path("bookmarks")),
         "a second run over unchanged data moved a bookmark");
+  }
+
+  private static JsonNode withoutVersions(JsonNode bookmarks) {
+    JsonNode copy = bookmarks.deepCopy();
+    for (JsonNode bookmark : copy) {
+      if (bookmark instanceof ObjectNode object) {
+        object.remove("version");
+      }
+    }
+    return copy;
   }
 
   @Test
