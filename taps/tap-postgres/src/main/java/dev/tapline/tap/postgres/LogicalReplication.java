@@ -10,6 +10,7 @@ import dev.tapline.spec.TaplineException;
 import dev.tapline.spec.Timestamps;
 import dev.tapline.tap.StreamContext;
 import dev.tapline.tap.jdbc.JdbcColumn;
+import dev.tapline.tap.jdbc.JdbcStream;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,8 +47,9 @@ import org.postgresql.replication.ReplicationSlotInfo;
  * reading the current log position (changes committed in between come again from the log: at
  * least once, never lost). Its last copied record carries the position the log is read from.
  *
- * <p>The copy is a table version: ACTIVATE_VERSION before its first record and after its last,
- * its records (and the changes after it) stamped with that version.
+ * <p>The copy is a table version, as a FULL_TABLE copy is: its records (and the changes after it)
+ * stamped with that version, ACTIVATE_VERSION after its last record, and before its first too
+ * when the stream has no earlier version.
  *
  * <p>Every change record carries {@code _sdc_lsn}, the position of its transaction's commit. The
  * stream's bookmark is {@code {"version": v, "lsn": position}}: {@code lsn} is the commit position
@@ -367,10 +369,17 @@ final class LogicalReplication {
       }
       copyStream = stream.copy(context, copyConnection);
       copy = copyStream.iterator();
-      copyVersion = System.currentTimeMillis();
+      JsonNode earlierVersion = context.bookmark().map(b -> b.get(VERSION_BOOKMARK)).orElse(null);
+      boolean copiedBefore = earlierVersion != null;
+      copyVersion = JdbcStream.newVersion(earlierVersion);
       context.putBookmark(VERSION_BOOKMARK, Json.NODES.numberNode(copyVersion));
       context.putBookmark(LSN_BOOKMARK, null);
-      context.activateVersion(copyVersion);
+      if (copiedBefore) {
+        // the destination keeps the rows of the earlier version until this copy is complete
+        context.setRecordVersion(copyVersion);
+      } else {
+        context.activateVersion(copyVersion);
+      }
     }
 
     void startAt(long position) throws SQLException {

@@ -127,8 +127,8 @@ class FullTableVersionTest {
         .filter(message -> message.path("stream").asText().equals(STREAM)).reduce((a, b) -> b).orElseThrow();
     assertEquals("ACTIVATE_VERSION", lastOfStream.path("type").asText());
     assertEquals(version, lastOfStream.path("version").longValue());
-    assertFalse(first.lastState().path("bookmarks").has(STREAM),
-        "a finished copy leaves progress behind: " + first.lastState());
+    assertEquals("{\"version\":" + version + "}", Json.write(first.lastState().path("bookmarks").path(STREAM)),
+        "a finished copy keeps its version, and no progress");
 
     // interrupted after the first STATE: the next run resumes after its key, under its version
     TapRun resumed = run(halfWay);
@@ -147,7 +147,21 @@ class FullTableVersionTest {
         .filter(message -> message.path("stream").asText().equals(STREAM)).reduce((a, b) -> b).orElseThrow();
     assertEquals("ACTIVATE_VERSION", resumedEnd.path("type").asText());
     assertEquals(version, resumedEnd.path("version").longValue());
-    assertFalse(resumed.lastState().path("bookmarks").has(STREAM), resumed.lastState().toString());
+    assertEquals("{\"version\":" + version + "}", Json.write(resumed.lastState().path("bookmarks").path(STREAM)));
+
+    // the next copy is a new version, activated only once complete: the destination keeps the
+    // rows of the earlier version meanwhile
+    TapRun next = run(resumed.lastState());
+    assertEquals(0, next.exitCode(), next.describe());
+    List<JsonNode> again = messagesOf(next, STREAM);
+    assertEquals("RECORD", again.get(1).path("type").asText(), again.get(1).toString());
+    long nextVersion = again.get(1).path("version").longValue();
+    assertTrue(nextVersion > version, nextVersion + " after " + version);
+    assertEquals(ordered, serials(again));
+    JsonNode nextEnd = again.stream()
+        .filter(message -> message.path("stream").asText().equals(STREAM)).reduce((a, b) -> b).orElseThrow();
+    assertEquals("ACTIVATE_VERSION", nextEnd.path("type").asText());
+    assertEquals(nextVersion, nextEnd.path("version").longValue());
   }
 
   @Test
