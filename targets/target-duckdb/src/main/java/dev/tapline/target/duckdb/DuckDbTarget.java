@@ -34,7 +34,7 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
       @Setting(description = "Schema the streams land in; a stream named source-table otherwise uses its source schema",
           required = false) String defaultTargetSchema,
       @Setting(description = "DuckDB's memory_limit for the load (e.g. 128MB, 2GB); DuckDB spills to disk beyond it",
-          defaultValue = "100MB") String memoryLimit,
+          defaultValue = "48MB") String memoryLimit,
       @Setting(description = "DuckDB worker threads for the load (0: DuckDB's default, one per core); each thread holds its own buffers",
           defaultValue = "1") int threads,
       @Setting(description = "Source schema (the part of a stream name before '-') to target schema",
