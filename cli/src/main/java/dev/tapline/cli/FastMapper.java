@@ -235,7 +235,7 @@ final class FastMapper {
       // not valid JSON: the slow path reports the line as a protocol error
       return false;
     }
-    if (!plan.captured().isEmpty() || plan.stream().filter() != null) {
+    if (plan.stream().filter() != null || !plan.stream().computed().isEmpty()) {
       context.record = captured;
       if (!keeps(plan)) {
         mapper.counts().computeIfAbsent(plan.outputName(), key -> new Mapper.Counts()).filtered++;

@@ -133,26 +133,26 @@ final class Selection {
       if (!field.getValue().isObject()) {
         continue;
       }
-      String key = field.getKey();
-      List<String> breadcrumb = null;
-      if (glob(key).matcher(entry.tapStreamId()).matches()) {
-        breadcrumb = List.of();
-      } else {
-        for (String property : properties(entry)) {
-          if (glob(key).matcher(entry.tapStreamId() + "." + property).matches()) {
-            breadcrumb = Metadata.property(property);
-            List<String> crumb = breadcrumb;
-            Metadata[] holder = {result};
-            field.getValue().fields().forEachRemaining(v -> holder[0] = holder[0].with(crumb, v.getKey(), v.getValue()));
-            result = holder[0];
-          }
-        }
+      Pattern pattern = glob(field.getKey());
+      if (pattern.matcher(entry.tapStreamId()).matches()) {
+        result = with(result, List.of(), field.getValue());
         continue;
       }
-      List<String> crumb = breadcrumb;
-      Metadata[] holder = {result};
-      field.getValue().fields().forEachRemaining(v -> holder[0] = holder[0].with(crumb, v.getKey(), v.getValue()));
-      result = holder[0];
+      for (String property : properties(entry)) {
+        if (pattern.matcher(entry.tapStreamId() + "." + property).matches()) {
+          result = with(result, Metadata.property(property), field.getValue());
+        }
+      }
+    }
+    return result;
+  }
+
+  private static Metadata with(Metadata metadata, List<String> breadcrumb, JsonNode values) {
+    Metadata result = metadata;
+    Iterator<Map.Entry<String, JsonNode>> entries = values.fields();
+    while (entries.hasNext()) {
+      Map.Entry<String, JsonNode> entry = entries.next();
+      result = result.with(breadcrumb, entry.getKey(), entry.getValue());
     }
     return result;
   }

@@ -110,7 +110,8 @@ class MapCommandTest {
            "filter": "record.balance > 10 && record.phone != null",
            "properties": {"email": "hash", "notes": "drop", "phone": {"mask": {"keep_last": 4}},
                           "id": {"rename": "customer_id"}, "balance": "hash"},
-           "add": {"email_domain": {"expression": "record.email.substring(record.email.indexOf('@') + 1)"}}}}}
+           "add": {"email_domain": {"expression": "record.email.substring(record.email.indexOf('@') + 1)"},
+                   "source": "'crm'"}}}}
         """);
     List<String> records = List.of(customer(1, "ada@example.org", "12.50"), customer(2, "bob@example.com", "3.10"),
         customer(3, "c\\u00e9line@example.fr", "1e3"), "{\"type\": \"RECORD\", \"stream\": \"orders\", \"record\": {\"id\": 7, \"x\": [1, {\"y\": \"z\"}]}}");
@@ -127,6 +128,18 @@ class MapCommandTest {
     assertEquals(4, messages(fast.out()).size(), "schema, ada, celine, the order: " + fast);
     assertEquals("c\u00e9line@example.fr".substring(0, 0) + "example.fr", messages(fast.out()).get(2).path("record").path("email_domain").asText());
     assertEquals(Json.parse("[1, {\"y\": \"z\"}]"), messages(fast.out()).get(3).path("record").path("x"));
+    assertEquals("crm", messages(fast.out()).get(1).path("record").path("source").asText(), "a computed constant");
+  }
+
+  @Test
+  void aComputedPropertyWithoutFilterIsAddedToCompactRecords() throws IOException {
+    Path config = config("{\"streams\": {\"orders\": {\"add\": {\"source\": \"'crm'\"}}}}");
+
+    Cli.Result result = new Cli().standardInput("{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":{\"id\":21}}")
+        .execute("map", "--config", config.toString());
+
+    assertEquals(0, result.exitCode(), result::toString);
+    assertEquals(Json.parse("{\"id\": 21, \"source\": \"crm\"}"), messages(result.out()).get(0).path("record"));
   }
 
   @Test

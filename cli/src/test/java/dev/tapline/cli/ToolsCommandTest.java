@@ -46,6 +46,7 @@ class ToolsCommandTest {
             select: ["charges.*", "customers.*", "!customers.email", "!charges.card"]
             metadata:
               charges: {replication-method: INCREMENTAL, replication-key: created}
+              "customers.name": {sql-datatype: text}
         targets:
           jsonl: {executable: target-jsonl}
         pipelines:
@@ -133,6 +134,9 @@ class ToolsCommandTest {
     Cli.Result catalog = cli.execute("select", "shop-hourly", "--catalog", "--project", project.toString());
     JsonNode charges = Json.parse(catalog.out()).path("streams").get(0);
     assertTrue(charges.toString().contains("\"replication-key\":\"created\""), charges::toString);
+    JsonNode customers = Json.parse(catalog.out()).path("streams").get(1);
+    assertTrue(customers.toString().contains("{\"breadcrumb\":[\"properties\",\"name\"],\"metadata\":{\"sql-datatype\":\"text\",\"selected\":true}}"),
+        customers::toString);
   }
 
   @Test
