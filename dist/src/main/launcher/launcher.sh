@@ -86,13 +86,13 @@ classpath="@CLASSPATH@"
 # Unified logging writes to stdout by default: send warnings and errors to stderr instead, and
 # the VM's other output (tty) as well.
 jvm_options="-Xlog:disable -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr"
-# options this executable always needs, from dist/pom.xml
-jvm_options="$jvm_options @JVM_OPTIONS@"
 # The serial collector has the smallest footprint and suits single-threaded streaming work.
 # Targets buffer at most one batch per stream, so a small heap keeps their peak RSS low.
 case $kind in
   target) jvm_options="$jvm_options -Xmx@TARGET_HEAP@" ;;
 esac
+# options this executable always needs, from dist/pom.xml (after the defaults, so they win)
+jvm_options="$jvm_options @JVM_OPTIONS@"
 case " ${JAVA_OPTS:-} " in
   *" -XX:+Use"*"GC "*) collector=chosen ;; # a collector chosen in JAVA_OPTS would conflict with ours
   *) collector=serial; jvm_options="$jvm_options -XX:+UseSerialGC" ;;
