@@ -473,9 +473,7 @@ final class FastMapper {
     if (b == '"' && !hasEscape(valueStart + 1, valueEnd - 1)) {
       return new String(buffer, valueStart + 1, valueEnd - valueStart - 2, StandardCharsets.UTF_8);
     }
-    com.fasterxml.jackson.databind.JsonNode node =
-        Json.parse(new String(buffer, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8));
-    return node.isTextual() ? node.textValue() : node.isNumber() ? node.decimalValue().toPlainString() : Json.write(node);
+    return Mapper.textOf(Json.parse(new String(buffer, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8)));
   }
 
   /** The lower-case hex SHA-256 of the salt and the value's text, as ASCII bytes. */

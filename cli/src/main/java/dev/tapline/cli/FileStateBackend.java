@@ -76,13 +76,8 @@ final class FileStateBackend implements StateBackend {
       throw new TaplineException("Cannot lock " + lockPath + ": " + e.getMessage(), e);
     }
     if (lock == null) {
-      String holder;
-      try {
-        holder = Files.readString(lockPath, StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        holder = "";
-      }
       closeQuietly(channel);
+      String holder = currentHolder(lockPath);
       throw new PipelineBusyException("The pipeline " + pipeline + " is already running"
           + (holder.isEmpty() ? "" : " (" + holder + ")") + "; its lock is " + lockPath
           + ". This run was skipped: two runs of one pipeline would load the same data twice and"
@@ -96,6 +91,41 @@ final class FileStateBackend implements StateBackend {
       // who holds the lock is a courtesy for the next run's message; the lock itself is held
     }
     return () -> closeQuietly(channel);
+  }
+
+  /**
+   * Who holds the lock, as its holder wrote it into the lock file: in the moment after a holder
+   * took the lock the file is still empty or names the previous holder (a process that has ended),
+   * so that is waited out for up to two seconds. Empty when it cannot be told.
+   */
+  private static String currentHolder(Path lockPath) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      String holder;
+      try {
+        holder = Files.readString(lockPath, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        holder = "";
+      }
+      if (!holder.isEmpty() && isLive(holder)) {
+        return holder;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return "";
+  }
+
+  /** False when the holder is a process of this host that no longer runs. */
+  private static boolean isLive(String holder) {
+    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("held by (\\S+) pid (\\d+) ").matcher(holder);
+    if (!matcher.find() || !matcher.group(1).equals(Holder.host())) {
+      return true;
+    }
+    return ProcessHandle.of(Long.parseLong(matcher.group(2))).map(ProcessHandle::isAlive).orElse(false);
   }
 
   private static void closeQuietly(FileChannel channel) {

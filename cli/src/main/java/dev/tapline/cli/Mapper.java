@@ -179,7 +179,7 @@ final class Mapper {
       if (action.hash() && !value.isNull()) {
         value = Json.NODES.textNode(hash(value));
       } else if (action.mask() && !value.isNull()) {
-        value = Json.NODES.textNode(mask(value.isTextual() ? value.textValue() : value.toString(), action));
+        value = Json.NODES.textNode(mask(textOf(value), action));
       }
       if (action.rename() != null) {
         record.remove(name);
@@ -232,7 +232,12 @@ final class Mapper {
   }
 
   private String hash(JsonNode value) {
-    return hash(value.isTextual() ? value.textValue() : value.isNumber() ? value.decimalValue().toPlainString() : Json.write(value));
+    return hash(textOf(value));
+  }
+
+  /** A value as hashing and masking see it: a string's content, a number's plain digits, else its JSON. */
+  static String textOf(JsonNode value) {
+    return value.isTextual() ? value.textValue() : value.isNumber() ? value.decimalValue().toPlainString() : Json.write(value);
   }
 
   /** SHA-256 of the salt and {@code text}, in lower-case hex. */

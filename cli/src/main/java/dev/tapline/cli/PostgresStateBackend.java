@@ -94,7 +94,8 @@ final class PostgresStateBackend implements StateBackend {
       statement.execute("create index if not exists tapline_runs_pipeline on " + schema
           + ".tapline_runs (pipeline, started_at)");
       statement.execute("create table if not exists " + schema + ".tapline_locks ("
-          + "pipeline text primary key, holder text not null, since timestamptz not null default now())");
+          + "pipeline text primary key, holder text not null, since timestamptz not null default now(),"
+          + " backend_pid integer)");
       connection.commit();
     } catch (SQLException e) {
       connection.rollback();
@@ -128,16 +129,7 @@ final class PostgresStateBackend implements StateBackend {
         }
       }
       if (!locked) {
-        String holder = "";
-        try (PreparedStatement statement = connection.prepareStatement(
-            "select holder from " + schema + ".tapline_locks where pipeline = ?")) {
-          statement.setString(1, pipeline);
-          try (ResultSet result = statement.executeQuery()) {
-            if (result.next()) {
-              holder = result.getString(1);
-            }
-          }
-        }
+        String holder = currentHolder(connection, pipeline);
         connection.close();
         throw new PipelineBusyException("The pipeline " + pipeline + " is already running"
             + (holder.isEmpty() ? "" : " (" + holder + ")") + "; it holds its advisory lock in "
@@ -145,8 +137,9 @@ final class PostgresStateBackend implements StateBackend {
             + " twice and overwrite each other's state.");
       }
       try (PreparedStatement statement = connection.prepareStatement("insert into " + schema
-          + ".tapline_locks (pipeline, holder, since) values (?, ?, now()) on conflict (pipeline)"
-          + " do update set holder = excluded.holder, since = excluded.since")) {
+          + ".tapline_locks (pipeline, holder, since, backend_pid) values (?, ?, now(), pg_backend_pid())"
+          + " on conflict (pipeline) do update set holder = excluded.holder, since = excluded.since,"
+          + " backend_pid = excluded.backend_pid")) {
         statement.setString(1, pipeline);
         statement.setString(2, Holder.current());
         statement.executeUpdate();
@@ -156,6 +149,33 @@ final class PostgresStateBackend implements StateBackend {
       throw new TaplineException("Cannot lock the pipeline " + pipeline + " in " + describe() + ": " + e.getMessage(), e);
     }
     return () -> closeQuietly(connection);
+  }
+
+  /**
+   * Who holds the pipeline's lock, as its holder wrote it, once that row is the live holder's (its
+   * session holds an advisory lock): the row of an earlier holder, or none yet in the moment after
+   * the holder took the lock, is waited out for up to two seconds. Empty when it cannot be told.
+   */
+  private String currentHolder(Connection connection, String pipeline) throws SQLException {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try (PreparedStatement statement = connection.prepareStatement("select l.holder from " + schema
+          + ".tapline_locks l where l.pipeline = ? and exists (select 1 from pg_locks k where"
+          + " k.locktype = 'advisory' and k.granted and k.pid = l.backend_pid)")) {
+        statement.setString(1, pipeline);
+        try (ResultSet result = statement.executeQuery()) {
+          if (result.next()) {
+            return result.getString(1);
+          }
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return "";
   }
 
   private static void closeQuietly(Connection connection) {
