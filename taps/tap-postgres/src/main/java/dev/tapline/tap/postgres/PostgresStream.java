@@ -40,8 +40,8 @@ final class PostgresStream extends JdbcStream {
     this.connections = connections;
     this.settings = settings;
     this.replication = replication;
-    this.logSpec = withSchemaProperties(spec(), true);
-    this.copySpec = withSchemaProperties(spec(), false);
+    this.logSpec = withSchemaProperties(spec(), true, relation);
+    this.copySpec = withSchemaProperties(spec(), false, relation);
   }
 
   /** The change-log metadata properties are in the schema of LOG_BASED reads only. */
@@ -50,13 +50,18 @@ final class PostgresStream extends JdbcStream {
     return method == ReplicationMethod.LOG_BASED && !relation.isView() ? logSpec : copySpec;
   }
 
-  private static StreamSpec withSchemaProperties(StreamSpec spec, boolean log) {
+  private static StreamSpec withSchemaProperties(StreamSpec spec, boolean log,
+      PostgresDiscovery.Relation relation) {
     ObjectNode schema = spec.schema().deepCopy();
     ObjectNode properties = (ObjectNode) schema.get("properties");
     if (log) {
       properties.setAll(logProperties());
     } else {
-      properties.remove(List.of(LSN, DELETED_AT));
+      for (String name : List.of(LSN, DELETED_AT)) {
+        // a table loaded by a Singer target may have columns of these names: they stay
+        relation.table().column(name).ifPresentOrElse(
+            column -> properties.set(name, column.schema().deepCopy()), () -> properties.remove(name));
+      }
     }
     return new StreamSpec(spec.name(), schema, spec.keyProperties(), spec.replicationKey(),
         spec.sorted(), spec.validReplicationKeys(), spec.replicationMethod(),
