@@ -82,10 +82,6 @@ final class Sync {
     }
   }
 
-  void run() {
-    run(selected -> {});
-  }
-
   /** How one selected stream is read, resolved before any stream is. */
   private record Plan(TapStream stream, String name, ObjectNode schema, List<String> keyProperties,
       String key, ReplicationMethod method, boolean sorted, List<String> dropped, JsonNode starting,

@@ -13,9 +13,9 @@ import java.util.stream.Stream;
  *
  * <p>The SDK writes the messages, keeps the bookmark, drops properties the catalog deselected, and
  * drops records older than {@link StreamContext#startingValue()} (a stream may skip them sooner,
- * at the source, which is faster). The SCHEMA sent is always the stream's own {@link
- * StreamSpec#schema()} without the deselected properties: a schema edited in a catalog file is not
- * used (records are built to the stream's schema).
+ * at the source, which is faster). The SCHEMA sent is always the stream's own schema ({@link
+ * #specFor} the replication method in use) without the deselected properties: a schema edited in
+ * a catalog file is not used (records are built to the stream's schema).
  */
 public interface TapStream {
 
