@@ -119,10 +119,20 @@ final class LogicalReplication {
       throw new ConfigurationException("publication_name '" + settings.publicationName()
           + "' must be letters, digits and underscores.");
     }
-    if (serverChecked) {
-      return;
+    try (Connection connection = connections.open()) {
+      if (!serverChecked) {
+        checkServer(connection);
+        serverChecked = true;
+      }
+      publicationExists(connection, stream);
+    } catch (SQLException e) {
+      throw new TaplineException("Checking the server for LOG_BASED replication failed: "
+          + e.getMessage().strip(), e);
     }
-    try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
+  }
+
+  private static void checkServer(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
       String walLevel;
       try (ResultSet row = statement.executeQuery("SHOW wal_level")) {
         row.next();
@@ -141,11 +151,40 @@ final class LogicalReplication {
               + "\" WITH REPLICATION, or read the streams FULL_TABLE or INCREMENTAL.");
         }
       }
-    } catch (SQLException e) {
-      throw new TaplineException("Checking the server for LOG_BASED replication failed: "
-          + e.getMessage().strip(), e);
     }
-    serverChecked = true;
+  }
+
+  /**
+   * Whether the publication exists; throws a {@link ConfigurationException} when it exists but
+   * would miss changes of the stream's table.
+   */
+  private boolean publicationExists(Connection connection, PostgresStream stream) throws SQLException {
+    String publication = settings.publicationName();
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT pubinsert AND pubupdate AND pubdelete, pubviaroot FROM pg_publication WHERE pubname = ?")) {
+      statement.setString(1, publication);
+      try (ResultSet row = statement.executeQuery()) {
+        if (!row.next()) {
+          return false;
+        }
+        if (!row.getBoolean(1)) {
+          throw new ConfigurationException("Publication '" + publication + "' does not publish every"
+              + " insert, update and delete, so LOG_BASED would miss changes. Run ALTER PUBLICATION "
+              + publication + " SET (publish = 'insert, update, delete'), or name another publication.");
+        }
+        if (stream.relation().kind() == 'p' && !row.getBoolean(2)) {
+          throw new ConfigurationException("Publication '" + publication + "' publishes the partitions"
+              + " of " + qualified(stream) + " under their own names. Run ALTER PUBLICATION " + publication
+              + " SET (publish_via_partition_root = true), or name another publication.");
+        }
+        return true;
+      }
+    }
+  }
+
+  private static String qualified(PostgresStream stream) {
+    return PostgresIdentifiers.quote(stream.table().schemaName()) + "."
+        + PostgresIdentifiers.quote(stream.table().tableName());
   }
 
   // ---- reading
@@ -214,30 +253,10 @@ final class LogicalReplication {
   /** Creates the publication with the stream's table, or adds the table to it. */
   private void ensurePublication(PostgresStream stream) throws SQLException {
     String publication = settings.publicationName();
-    String table = PostgresIdentifiers.quote(stream.table().schemaName()) + "."
-        + PostgresIdentifiers.quote(stream.table().tableName());
+    String table = qualified(stream);
     try (Connection connection = connections.open()) {
-      boolean exists = false;
+      boolean exists = publicationExists(connection, stream);
       boolean member;
-      try (PreparedStatement statement = connection.prepareStatement(
-          "SELECT pubinsert AND pubupdate AND pubdelete, pubviaroot FROM pg_publication WHERE pubname = ?")) {
-        statement.setString(1, publication);
-        try (ResultSet row = statement.executeQuery()) {
-          if (row.next()) {
-            exists = true;
-            if (!row.getBoolean(1)) {
-              throw new ConfigurationException("Publication '" + publication + "' does not publish every"
-                  + " insert, update and delete, so LOG_BASED would miss changes. Run ALTER PUBLICATION "
-                  + publication + " SET (publish = 'insert, update, delete'), or name another publication.");
-            }
-            if (stream.relation().kind() == 'p' && !row.getBoolean(2)) {
-              throw new ConfigurationException("Publication '" + publication + "' publishes the partitions"
-                  + " of " + table + " under their own names. Run ALTER PUBLICATION " + publication
-                  + " SET (publish_via_partition_root = true), or name another publication.");
-            }
-          }
-        }
-      }
       try (PreparedStatement statement = connection.prepareStatement(
           "SELECT EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND schemaname = ? AND tablename = ?)")) {
         statement.setString(1, publication);

@@ -239,6 +239,7 @@ class LogBasedTest {
     assertEquals(2, run.exitCode(), run.describe());
     assertTrue(run.stderr().contains("Publication 'inserts_only' does not publish every insert, update and"
         + " delete"), run.stderr());
+    assertEquals("", run.stdout(), "messages before the publication was checked");
     config.put("publication_name", "by_partition");
     TapRun partitioned = run(config, null);
     assertEquals(2, partitioned.exitCode(), partitioned.describe());
