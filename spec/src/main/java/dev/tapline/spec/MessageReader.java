@@ -105,33 +105,6 @@ public final class MessageReader implements Closeable {
   }
 
   /**
-   * From now on, RECORD messages carry an empty record object and the record's text is only
-   * located ({@link #lastRecordJson()}); the caller builds the tree with {@link #parseObject} when
-   * and where it wants (e.g. on another thread, so parsing is shared between two cores). Returns
-   * this reader.
-   */
-  public MessageReader deferRecordTrees() {
-    context.deferRecords = true;
-    return this;
-  }
-
-  /**
-   * Parses JSON text that is one object, numbers exact, as the reader would have.
-   *
-   * @throws ProtocolException when the text is not a JSON object
-   */
-  public static ObjectNode parseObject(byte[] json) {
-    try (JsonParser parser = Json.factory().createParser(json)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new ProtocolException("Not a JSON object: " + startOf(json, 0, json.length));
-      }
-      return (ObjectNode) readTree(parser);
-    } catch (IOException e) {
-      throw new ProtocolException("Not valid JSON: " + e.getMessage(), 0, e);
-    }
-  }
-
-  /**
    * The exact bytes of the {@code record} object of the last message read when it was a RECORD (as
    * the tap wrote them: numbers, escapes and key order untouched), or null. A copy.
    */
@@ -236,7 +209,6 @@ public final class MessageReader implements Closeable {
     private Instant instant;
     private int recordStart = -1;
     private int recordEnd;
-    private boolean deferRecords;
 
     Instant parse(String value) {
       if (!value.equals(text)) {
@@ -272,12 +244,7 @@ public final class MessageReader implements Closeable {
           case "stream" -> stream = token == JsonToken.VALUE_STRING ? parser.getText() : null;
           case "record" -> {
             long recordStart = parser.currentTokenLocation().getByteOffset();
-            if (context.deferRecords && token == JsonToken.START_OBJECT) {
-              parser.skipChildren();
-              record = Json.object();
-            } else {
-              record = readTree(parser);
-            }
+            record = readTree(parser);
             if (token == JsonToken.START_OBJECT && recordStart >= 0) {
               context.recordStart = offset + (int) recordStart;
               context.recordEnd = offset + (int) parser.currentLocation().getByteOffset();

@@ -52,6 +52,7 @@ final class CompiledSchema {
   private boolean exclusiveMinimum;
   private boolean exclusiveMaximum;
   private BigDecimal multipleOf;
+  private boolean multipleOfIsPowerOfTen;
   private int minLength = -1;
   private int maxLength = -1;
   private Pattern pattern;
@@ -172,6 +173,7 @@ final class CompiledSchema {
     JsonNode multipleOf = schema.get("multipleOf");
     if (multipleOf != null && multipleOf.isNumber() && multipleOf.decimalValue().signum() > 0) {
       compiled.multipleOf = multipleOf.decimalValue();
+      compiled.multipleOfIsPowerOfTen = compiled.multipleOf.unscaledValue().equals(java.math.BigInteger.ONE);
     }
     if (schema.path("minLength").canConvertToInt()) compiled.minLength = schema.get("minLength").intValue();
     if (schema.path("maxLength").canConvertToInt()) compiled.maxLength = schema.get("maxLength").intValue();
@@ -352,10 +354,18 @@ final class CompiledSchema {
         ok = fail(problems, path, "must be " + (exclusiveMaximum ? "less than " : "at most ") + maximum.toPlainString());
       }
     }
-    if (multipleOf != null && number.remainder(multipleOf).signum() != 0) {
+    if (multipleOf != null && !isMultiple(number)) {
       ok = fail(problems, path, "must be a multiple of " + multipleOf.toPlainString());
     }
     return ok;
+  }
+
+  /** Whether the number is a multiple of {@link #multipleOf}; without division for 0.01-like steps. */
+  private boolean isMultiple(BigDecimal number) {
+    if (multipleOfIsPowerOfTen && number.scale() <= multipleOf.scale()) {
+      return true;
+    }
+    return number.remainder(multipleOf).signum() == 0;
   }
 
   private boolean checkObject(JsonNode object, String path, List<String> problems) {

@@ -141,8 +141,8 @@ final class TargetRun<S extends Record> {
     Message[] messages = chunk.messages;
     for (int i = 0; i < chunk.count; i++) {
       Message message = messages[i];
-      if (message instanceof RecordMessage) {
-        handleRecord(chunk.record(i), chunk.lineNumbers[i], chunk.sizes[i], chunk.recordTexts[i]);
+      if (message instanceof RecordMessage record) {
+        handleRecord(record, chunk.lineNumbers[i], chunk.sizes[i], chunk.recordTexts[i]);
       } else if (message instanceof SchemaMessage schema) {
         handleSchema(schema, chunk.lineNumbers[i]);
       } else if (message instanceof StateMessage state) {
