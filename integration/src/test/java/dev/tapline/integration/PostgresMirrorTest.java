@@ -1,5 +1,6 @@
 package dev.tapline.integration;
 
+import dev.tapline.tap.postgres.SqlScript;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

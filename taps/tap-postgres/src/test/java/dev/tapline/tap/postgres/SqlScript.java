@@ -18,11 +18,11 @@ import org.postgresql.copy.CopyManager;
  * quotes, comments and dollar-quoted bodies, and {@code COPY ... FROM stdin} blocks fed to the
  * COPY protocol.
  */
-final class SqlScript {
+public final class SqlScript {
 
   private SqlScript() {}
 
-  static void runResource(Connection connection, String resource) throws SQLException {
+  public static void runResource(Connection connection, String resource) throws SQLException {
     try (InputStream in = SqlScript.class.getResourceAsStream("/" + resource)) {
       if (in == null) {
         throw new IllegalArgumentException("No test resource " + resource);
@@ -33,7 +33,7 @@ final class SqlScript {
     }
   }
 
-  static void run(Connection connection, BufferedReader lines) throws SQLException, IOException {
+  public static void run(Connection connection, BufferedReader lines) throws SQLException, IOException {
     CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
     StringBuilder statement = new StringBuilder();
     Splitter splitter = new Splitter();
