@@ -84,6 +84,46 @@ public final class Json {
     }
   }
 
+  /**
+   * Writes a JSON tree to a generator directly, without the mapper's serializer lookups: the fast
+   * path for everything that writes records. Numbers are written exactly as held; enable {@link
+   * JsonGenerator.Feature#WRITE_BIGDECIMAL_AS_PLAIN} on the generator to avoid exponents.
+   */
+  public static void writeTree(JsonGenerator generator, JsonNode node) throws IOException {
+    switch (node.getNodeType()) {
+      case OBJECT -> {
+        generator.writeStartObject();
+        for (java.util.Map.Entry<String, JsonNode> field : node.properties()) {
+          generator.writeFieldName(field.getKey());
+          writeTree(generator, field.getValue());
+        }
+        generator.writeEndObject();
+      }
+      case ARRAY -> {
+        generator.writeStartArray();
+        for (int i = 0; i < node.size(); i++) {
+          writeTree(generator, node.get(i));
+        }
+        generator.writeEndArray();
+      }
+      case STRING -> generator.writeString(node.textValue());
+      case NUMBER -> {
+        switch (node.numberType()) {
+          case INT -> generator.writeNumber(node.intValue());
+          case LONG -> generator.writeNumber(node.longValue());
+          case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
+          case BIG_DECIMAL -> generator.writeNumber(node.decimalValue());
+          case FLOAT -> generator.writeNumber(node.floatValue());
+          case DOUBLE -> generator.writeNumber(node.doubleValue());
+        }
+      }
+      case BOOLEAN -> generator.writeBoolean(node.booleanValue());
+      case NULL, MISSING -> generator.writeNull();
+      case BINARY -> generator.writeBinary(node.binaryValue());
+      case POJO -> generator.writeObject(node);
+    }
+  }
+
   /** Compact JSON text of a node. */
   public static String write(JsonNode node) {
     try {

@@ -11,9 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes Singer messages, one JSON object a line, in one strict form: upper-case types, {@code
@@ -158,40 +156,7 @@ public final class MessageWriter implements Closeable, Flushable {
   }
 
   private void writeNode(JsonNode node) throws IOException {
-    switch (node.getNodeType()) {
-      case OBJECT -> {
-        generator.writeStartObject();
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-          Map.Entry<String, JsonNode> field = fields.next();
-          generator.writeFieldName(field.getKey());
-          writeNode(field.getValue());
-        }
-        generator.writeEndObject();
-      }
-      case ARRAY -> {
-        generator.writeStartArray();
-        for (JsonNode item : node) {
-          writeNode(item);
-        }
-        generator.writeEndArray();
-      }
-      case STRING -> generator.writeString(node.textValue());
-      case NUMBER -> {
-        switch (node.numberType()) {
-          case INT -> generator.writeNumber(node.intValue());
-          case LONG -> generator.writeNumber(node.longValue());
-          case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
-          case BIG_DECIMAL -> generator.writeNumber(node.decimalValue());
-          case FLOAT -> generator.writeNumber(node.floatValue());
-          case DOUBLE -> generator.writeNumber(node.doubleValue());
-        }
-      }
-      case BOOLEAN -> generator.writeBoolean(node.booleanValue());
-      case NULL, MISSING -> generator.writeNull();
-      case BINARY -> generator.writeBinary(node.binaryValue());
-      case POJO -> generator.writeObject(node);
-    }
+    Json.writeTree(generator, node);
   }
 
   /** Pushes everything written so far to the output stream. */

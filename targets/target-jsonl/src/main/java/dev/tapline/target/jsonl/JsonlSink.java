@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tapline.spec.Json;
 import dev.tapline.spec.RecordMessage;
 import dev.tapline.target.AppendOnlyFile;
-import dev.tapline.target.JsonNodeWriter;
 import dev.tapline.target.Sink;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,7 +64,7 @@ final class JsonlSink implements Sink {
       if (gzip && member == null) {
         member = new GZIPOutputStream(new Unclosable(file.output()), 1 << 16);
       }
-      JsonNodeWriter.write(generator, record);
+      Json.writeTree(generator, record);
       generator.writeRaw('\n');
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + file.path() + ": " + e.getMessage(), e);
