@@ -1,24 +1,56 @@
 package dev.tapline.target.duckdb;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.spec.TaplineException;
+import dev.tapline.spec.Timestamps;
 import dev.tapline.target.jdbc.Column;
+import dev.tapline.target.jdbc.ColumnType;
 import dev.tapline.target.jdbc.JdbcLoadException;
 import dev.tapline.target.jdbc.RecordValues;
 import dev.tapline.target.jdbc.StagingWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.duckdb.DuckDBAppender;
 
-/** Appends each record to the staging table with the DuckDB appender, as it arrives. */
+/**
+ * Appends each record to the staging table with the DuckDB appender, as it arrives, as values of
+ * the staging column's type (see {@link StagedColumn}): integers, decimals, booleans and
+ * timestamps are converted here, so DuckDB copies the batch without parsing text.
+ */
 final class AppenderStagingWriter implements StagingWriter {
+
+  private static final long MICROS_PER_SECOND = 1_000_000L;
 
   private final DuckDBAppender appender;
   private final RecordValues values;
   private final String[] properties;
+  private final StagedColumn[] staged;
+  private final int[] precisions;
+  private final int[] scales;
 
   AppenderStagingWriter(DuckDBAppender appender, RecordValues values) {
     this.appender = appender;
     this.values = values;
-    this.properties = values.columns().stream().map(Column::property).toArray(String[]::new);
+    List<Column> columns = values.columns();
+    this.properties = new String[columns.size()];
+    this.staged = new StagedColumn[columns.size()];
+    this.precisions = new int[columns.size()];
+    this.scales = new int[columns.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      Column column = columns.get(i);
+      properties[i] = column.property();
+      staged[i] = StagedColumn.of(column.type());
+      if (staged[i] == StagedColumn.DECIMAL) {
+        precisions[i] = column.type().precision();
+        scales[i] = column.type().scale() == null ? 0 : column.type().scale();
+      }
+    }
   }
 
   @Override
@@ -27,17 +59,195 @@ final class AppenderStagingWriter implements StagingWriter {
       appender.beginRow();
       appender.append(rowNumber);
       for (int i = 0; i < properties.length; i++) {
-        String text = values.text(record.get(properties[i]), i);
-        if (text == null) {
+        JsonNode value = record.get(properties[i]);
+        if (value == null || value.isNull()) {
           appender.appendNull();
-        } else {
-          appender.append(text);
+          continue;
+        }
+        switch (staged[i]) {
+          case HUGEINT:
+            appendInteger(value, i);
+            break;
+          case DECIMAL:
+            appendDecimal(value, i);
+            break;
+          case BOOLEAN:
+            appendBoolean(value, i);
+            break;
+          case TIMESTAMP:
+            appendTimestamp(value, i);
+            break;
+          default:
+            String text = values.text(value, i);
+            if (text == null) {
+              appender.appendNull();
+            } else {
+              appender.append(text);
+            }
         }
       }
       appender.endRow();
     } catch (SQLException e) {
       throw new JdbcLoadException("Could not append a record to the staging table", e);
     }
+  }
+
+  private void appendInteger(JsonNode value, int index) throws SQLException {
+    if (value.isIntegralNumber() && value.canConvertToLong()) {
+      long number = value.longValue();
+      appender.appendHugeInt(number, number >> 63);
+      return;
+    }
+    // beyond 64 bits (RecordValues marks the column for widening) or written as a decimal or text
+    String text = values.text(value, index);
+    BigInteger integer;
+    try {
+      integer = new BigDecimal(text.strip()).setScale(0, RoundingMode.HALF_UP).toBigIntegerExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw refused(index, text, "is not an integer");
+    }
+    if (integer.bitLength() > 127) {
+      throw refused(index, text, "has more digits than DuckDB's 128-bit integers hold");
+    }
+    appender.append(integer);
+  }
+
+  private void appendDecimal(JsonNode value, int index) throws SQLException {
+    BigDecimal number;
+    if (value.isNumber()) {
+      number = value.decimalValue();
+    } else {
+      String text = values.text(value, index);
+      try {
+        number = new BigDecimal(text.strip());
+      } catch (NumberFormatException e) {
+        throw refused(index, text, "is not a number");
+      }
+    }
+    int scale = scales[index];
+    if (number.scale() != scale) {
+      number = number.setScale(scale, RoundingMode.HALF_UP);
+    }
+    if (number.precision() > precisions[index] && number.signum() != 0) {
+      throw refused(index, number.toPlainString(), "has more than " + (precisions[index] - scale)
+          + " digits before the point, which its column DECIMAL(" + precisions[index] + "," + scale + ") cannot hold");
+    }
+    appender.append(number);
+  }
+
+  private void appendBoolean(JsonNode value, int index) throws SQLException {
+    if (value.isBoolean()) {
+      appender.append(value.booleanValue());
+      return;
+    }
+    String text = values.text(value, index).strip().toLowerCase(java.util.Locale.ROOT);
+    switch (text) {
+      case "true": case "t": case "yes": case "y": case "1":
+        appender.append(true);
+        break;
+      case "false": case "f": case "no": case "n": case "0":
+        appender.append(false);
+        break;
+      default:
+        throw refused(index, text, "is not a boolean");
+    }
+  }
+
+  private void appendTimestamp(JsonNode value, int index) throws SQLException {
+    String text = values.text(value, index);
+    if (text == null) {
+      appender.appendNull();
+      return;
+    }
+    long micros = epochMicros(text);
+    if (micros == Long.MIN_VALUE) {
+      Optional<Instant> parsed = Timestamps.tryParse(text);
+      if (parsed.isEmpty()) {
+        throw refused(index, text, "is not a timestamp");
+      }
+      Instant instant = parsed.get();
+      micros = Math.addExact(Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND), instant.getNano() / 1000);
+    }
+    appender.appendEpochMicros(micros);
+  }
+
+  /**
+   * Microseconds since the epoch of {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|+HH:MM|-HH:MM)} (a
+   * space may replace the {@code T}), the form nearly every tap writes; {@code Long.MIN_VALUE} for
+   * any other form, which {@link Timestamps} then parses. Digits beyond microseconds are dropped.
+   */
+  static long epochMicros(String text) {
+    int length = text.length();
+    if (length < 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(13) != ':'
+        || text.charAt(16) != ':' || (text.charAt(10) != 'T' && text.charAt(10) != ' ')) {
+      return Long.MIN_VALUE;
+    }
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 7);
+    int day = digits(text, 8, 10);
+    int hour = digits(text, 11, 13);
+    int minute = digits(text, 14, 16);
+    int second = digits(text, 17, 19);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
+        || minute > 59 || second < 0 || second > 59) {
+      return Long.MIN_VALUE;
+    }
+    int at = 19;
+    long fraction = 0;
+    if (text.charAt(at) == '.') {
+      at++;
+      int start = at;
+      while (at < length && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
+        if (at - start < 6) {
+          fraction = fraction * 10 + (text.charAt(at) - '0');
+        }
+        at++;
+      }
+      if (at == start) {
+        return Long.MIN_VALUE;
+      }
+      for (int place = at - start; place < 6; place++) {
+        fraction *= 10;
+      }
+    }
+    int offsetSeconds;
+    if (at == length - 1 && text.charAt(at) == 'Z') {
+      offsetSeconds = 0;
+    } else if (at == length - 6 && (text.charAt(at) == '+' || text.charAt(at) == '-') && text.charAt(at + 3) == ':') {
+      int offsetHours = digits(text, at + 1, at + 3);
+      int offsetMinutes = digits(text, at + 4, at + 6);
+      if (offsetHours < 0 || offsetHours > 18 || offsetMinutes < 0 || offsetMinutes > 59) {
+        return Long.MIN_VALUE;
+      }
+      offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (text.charAt(at) == '-' ? -1 : 1);
+    } else {
+      return Long.MIN_VALUE;
+    }
+    if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+      return Long.MIN_VALUE;
+    }
+    long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+    long seconds = days * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
+    return seconds * MICROS_PER_SECOND + fraction;
+  }
+
+  /** The decimal number written by the digits from {@code start} to {@code end}, or -1. */
+  private static int digits(String text, int start, int end) {
+    int number = 0;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      number = number * 10 + (c - '0');
+    }
+    return number;
+  }
+
+  private TaplineException refused(int index, String text, String why) {
+    String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    return new TaplineException("Property '" + properties[index] + "': the value '" + shown + "' " + why
+        + "; fix the tap or the property's schema.");
   }
 
   @Override
@@ -55,6 +265,34 @@ final class AppenderStagingWriter implements StagingWriter {
       appender.close();
     } catch (SQLException | RuntimeException ignored) {
       // the transaction is rolled back anyway
+    }
+  }
+
+  /** How a column is staged: the appender writes each kind with its own typed call. */
+  enum StagedColumn {
+    /** Integers as DuckDB {@code HUGEINT}, so values beyond 64 bits fit until the column widens. */
+    HUGEINT,
+    /** {@code DECIMAL(p,s)} of the final column, values rounded to its scale. */
+    DECIMAL,
+    BOOLEAN,
+    /** {@code TIMESTAMPTZ}, values as microseconds since the epoch. */
+    TIMESTAMP,
+    /** {@code VARCHAR}: text, and the kinds DuckDB casts from text in the merge (date, time, JSON). */
+    TEXT;
+
+    static StagedColumn of(ColumnType type) {
+      switch (type.kind()) {
+        case BIGINT:
+          return HUGEINT;
+        case NUMERIC:
+          return type.precision() != null && type.precision() <= DuckDbDialect.MAX_DECIMAL_DIGITS ? DECIMAL : TEXT;
+        case BOOLEAN:
+          return BOOLEAN;
+        case TIMESTAMP_TZ:
+          return TIMESTAMP;
+        default:
+          return TEXT;
+      }
     }
   }
 }

@@ -55,7 +55,8 @@ public final class DuckDbDialect extends GenericSqlDialect {
    * DuckDB has no index on the key, so the upsert's delete would read the whole table for every
    * batch. The batch's smallest and largest first key, given as constants, let DuckDB skip every
    * row group outside that range (its zone maps); incremental loads, whose keys grow, then read
-   * almost nothing.
+   * almost nothing. When no row of the table has a first key in that range (a first load, or
+   * keys that only grow), no key of the batch exists yet and the delete is left out.
    */
   @Override
   public List<String> upsertStatements(
@@ -63,8 +64,14 @@ public final class DuckDbDialect extends GenericSqlDialect {
       boolean keysRepeat) throws SQLException {
     List<String> statements = new ArrayList<>(
         super.upsertStatements(connection, table, staging, columns, keyColumns, keysRepeat));
+    if (!statements.get(0).startsWith("DELETE")) {
+      return statements;
+    }
     Column key = columns.stream().filter(c -> c.name().equals(keyColumns.get(0))).findFirst().orElse(null);
     if (key == null || (key.type().kind() != ColumnType.Kind.BIGINT && key.type().kind() != ColumnType.Kind.TEXT)) {
+      if (!anyRow(connection, "SELECT 1 FROM " + table.sql(this) + " LIMIT 1")) {
+        statements.remove(0);
+      }
       return statements;
     }
     String staged = stagedValue(key, "");
@@ -76,21 +83,31 @@ public final class DuckDbDialect extends GenericSqlDialect {
       }
       String low = literal(key, bounds.getString(1));
       String high = literal(key, bounds.getString(2));
+      String range = table.sql(this) + "." + quote(key.name()) + " BETWEEN " + low + " AND " + high;
+      if (!anyRow(connection, "SELECT 1 FROM " + table.sql(this) + " WHERE " + range + " LIMIT 1")) {
+        statements.remove(0);
+        return statements;
+      }
       String delete = statements.get(0);
       String where = " WHERE EXISTS";
       int at = delete.indexOf(where);
       if (!delete.startsWith("DELETE") || at < 0) {
         return statements;
       }
-      statements.set(0, delete.substring(0, at) + " WHERE " + table.sql(this) + "." + quote(key.name()) + " BETWEEN "
-          + low + " AND " + high + " AND EXISTS" + delete.substring(at + where.length()));
+      statements.set(0, delete.substring(0, at) + " WHERE " + range + " AND EXISTS" + delete.substring(at + where.length()));
     }
     return statements;
   }
 
+  private static boolean anyRow(Connection connection, String query) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
+      return rows.next();
+    }
+  }
+
   private static String literal(Column key, String value) {
     if (key.type().kind() == ColumnType.Kind.BIGINT) {
-      return Long.toString(Long.parseLong(value.strip()));
+      return new java.math.BigInteger(value.strip()).toString();
     }
     return "'" + value.replace("'", "''") + "'";
   }
@@ -144,21 +161,42 @@ public final class DuckDbDialect extends GenericSqlDialect {
     return super.parseType(type, precision, scale);
   }
 
+  /** The staging column's type: see {@link AppenderStagingWriter.StagedColumn}. */
   @Override
   protected String stagingTypeName(ColumnType type) {
-    return "VARCHAR";
+    switch (AppenderStagingWriter.StagedColumn.of(type)) {
+      case HUGEINT:
+        return "HUGEINT";
+      case DECIMAL:
+        return "DECIMAL(" + type.precision() + "," + (type.scale() == null ? 0 : type.scale()) + ")";
+      case BOOLEAN:
+        return "BOOLEAN";
+      case TIMESTAMP:
+        return "TIMESTAMPTZ";
+      default:
+        return "VARCHAR";
+    }
   }
 
+  /** Typed staging columns are copied as they are; text ones are cast to the column's type. */
   @Override
   protected String stagedValue(Column column, String qualifier) {
     String value = qualifier + quote(column.name());
-    return column.type().kind() == ColumnType.Kind.TEXT ? value : "CAST(" + value + " AS " + typeName(column.type()) + ")";
+    ColumnType type = column.type();
+    // integers are staged as HUGEINT: cast back, so the merge compares BIGINT with BIGINT
+    boolean asStaged = type.kind() == ColumnType.Kind.TEXT
+        || (type.kind() != ColumnType.Kind.BIGINT && AppenderStagingWriter.StagedColumn.of(type) != AppenderStagingWriter.StagedColumn.TEXT);
+    return asStaged ? value : "CAST(" + value + " AS " + typeName(type) + ")";
   }
 
   @Override
   public List<String> createStagingTable(TableName staging, List<Column> columns) {
-    List<String> statements = super.createStagingTable(staging, columns);
-    return List.of(statements.get(0), statements.get(1).replace("bigint", "BIGINT"));
+    StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMPORARY TABLE ").append(staging.sql(this))
+        .append(" (").append(quote(rowNumberColumn())).append(" BIGINT");
+    for (Column column : columns) {
+      sql.append(", ").append(quote(column.name())).append(' ').append(stagingTypeName(column.type()));
+    }
+    return List.of(sql.append(')').toString());
   }
 
   @Override
