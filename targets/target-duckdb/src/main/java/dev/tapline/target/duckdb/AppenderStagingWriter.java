@@ -223,12 +223,31 @@ final class AppenderStagingWriter implements StagingWriter {
     } else {
       return Long.MIN_VALUE;
     }
-    if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+    if (day > daysInMonth(year, month)) {
       return Long.MIN_VALUE;
     }
-    long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+    long days = epochDay(year, month, day);
     long seconds = days * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
     return seconds * MICROS_PER_SECOND + fraction;
+  }
+
+  private static int daysInMonth(int year, int month) {
+    if (month == 2) {
+      boolean leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+      return leap ? 29 : 28;
+    }
+    return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+  }
+
+  /** Days since 1970-01-01 of a proleptic Gregorian date (years counted from March, no allocation). */
+  static long epochDay(int year, int month, int day) {
+    int marchYear = month <= 2 ? year - 1 : year;
+    int era = Math.floorDiv(marchYear, 400);
+    int yearOfEra = marchYear - era * 400;
+    int marchMonth = month > 2 ? month - 3 : month + 9;
+    int dayOfYear = (153 * marchMonth + 2) / 5 + day - 1;
+    int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return era * 146_097L + dayOfEra - 719_468L;
   }
 
   /** The decimal number written by the digits from {@code start} to {@code end}, or -1. */
