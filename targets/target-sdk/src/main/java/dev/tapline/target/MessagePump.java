@@ -46,7 +46,10 @@ final class MessagePump {
   private volatile boolean stopped;
   private Chunk current = new Chunk();
 
-  MessagePump(InputStream input, Log log) {
+  private final boolean keepRecordText;
+
+  MessagePump(InputStream input, Log log, boolean keepRecordText) {
+    this.keepRecordText = keepRecordText;
     this.reader = new MessageReader(new HandOverBeforeBlocking(input), warning -> log.warn(warning));
     this.thread = new Thread(this::run, "tapline-reader");
     this.thread.setDaemon(true);
@@ -75,7 +78,8 @@ final class MessagePump {
         chunk.messages[chunk.count] = message;
         chunk.lineNumbers[chunk.count] = reader.lineNumber();
         chunk.sizes[chunk.count] = reader.lastLineLength();
-        chunk.recordTexts[chunk.count] = message instanceof RecordMessage ? reader.lastRecordJson() : null;
+        chunk.recordTexts[chunk.count] =
+            keepRecordText && message instanceof RecordMessage ? reader.lastRecordJson() : null;
         if (++chunk.count == CHUNK_SIZE) {
           handOver();
         }

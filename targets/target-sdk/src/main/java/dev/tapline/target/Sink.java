@@ -56,7 +56,7 @@ public interface Sink extends AutoCloseable {
   /**
    * Stages one record that reaches the sink unchanged, together with the exact JSON text it
    * arrived in; called instead of {@link #write(ObjectNode, RecordMessage)} when that text is at
-   * hand (no metadata added, no flattening). A sink that stores JSON may copy the text rather than
+   * hand (the target says {@code usesRecordText()}, no metadata added, no flattening). A sink that stores JSON may copy the text rather than
    * serialise the record again. The default ignores the text.
    *
    * @param json UTF-8 bytes of the record object exactly as received, never null; owned by the

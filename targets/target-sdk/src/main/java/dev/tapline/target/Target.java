@@ -103,6 +103,15 @@ public abstract class Target<S extends Record> {
   protected abstract Sink sink(SinkContext<S> context);
 
   /** One sentence on what the target loads, for {@code --about}. */
+  /**
+   * Whether this target's sinks use the exact JSON text of records (the {@code byte[]} of {@code
+   * Sink.write(record, message, text)}); only then does the SDK copy it out of each line (a copy
+   * per record that targets loading values, not text, do not need). Default false.
+   */
+  protected boolean usesRecordText() {
+    return false;
+  }
+
   protected String description() {
     return "";
   }

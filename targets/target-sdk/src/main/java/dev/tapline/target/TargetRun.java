@@ -82,7 +82,7 @@ final class TargetRun<S extends Record> {
    *     sink has then been aborted and closed
    */
   void run(InputStream input) {
-    MessagePump pump = new MessagePump(input, log);
+    MessagePump pump = new MessagePump(input, log, target.usesRecordText());
     pump.start();
     try {
       while (true) {

@@ -26,6 +26,12 @@ final class RecordingTarget extends Target<RecordingTarget.Settings> {
     this.events = events;
   }
 
+  /** Records the text sinks are handed, so tests see what a file target would write. */
+  @Override
+  protected boolean usesRecordText() {
+    return true;
+  }
+
   @Override
   protected Sink sink(SinkContext<Settings> context) {
     contexts.add(context);

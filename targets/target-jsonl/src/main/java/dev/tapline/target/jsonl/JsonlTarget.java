@@ -48,6 +48,12 @@ public final class JsonlTarget extends Target<JsonlTarget.Settings> {
     super("target-jsonl", Settings.class);
   }
 
+  /** Records are written as the exact text they arrived in. */
+  @Override
+  protected boolean usesRecordText() {
+    return true;
+  }
+
   @Override
   protected String description() {
     return "Loads Singer streams into JSON Lines files, one per stream.";
