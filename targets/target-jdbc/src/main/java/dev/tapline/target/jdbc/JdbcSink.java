@@ -17,8 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +38,6 @@ public class JdbcSink implements Sink {
   static final String DELETED_AT = "_sdc_deleted_at";
 
   private static final Log LOG = Log.of(JdbcSink.class);
-  private static final DateTimeFormatter VERSION_SUFFIX =
-      DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
   private final String stream;
   private final SqlDialect dialect;
@@ -182,26 +178,24 @@ public class JdbcSink implements Sink {
       Column column = columns.get(i);
       ColumnType existing = tableColumns.get(column.name());
       ColumnType wanted = column.type();
-      if (existing == null) {
-        execute(dialect.addColumn(table, column));
-        LOG.info("Stream '" + stream + "': added column " + column.name() + " " + wanted + " to " + table);
-      } else if (existing.kind() == ColumnType.Kind.OTHER || wanted.fitsIn(existing)) {
-        columns.set(i, column.withType(existing));
-      } else if (existing.fitsIn(wanted)) {
-        execute(dialect.alterColumnType(table, column.name(), wanted));
-        LOG.info("Stream '" + stream + "': widened column " + column.name() + " of " + table + " from "
-            + existing + " to " + wanted);
-      } else if (settings.schemaChangePolicy() == SchemaChangePolicy.VERSION) {
-        String renamed = names.safe(column.name() + "__" + VERSION_SUFFIX.format(Instant.now()));
-        execute(dialect.renameColumn(table, column.name(), renamed));
-        execute(dialect.addColumn(table, column));
-        LOG.warn("Stream '" + stream + "': column " + column.name() + " of " + table + " changes from " + existing
-            + " to " + wanted + ": the old column is kept as " + renamed + " and a new one was added");
-      } else {
-        throw new TaplineException("Stream '" + stream + "': column " + column.name() + " of table " + table
-            + " is " + existing + " but the new schema of property '" + column.property() + "' needs " + wanted
-            + ", which the old type cannot hold. Set schema_change_policy to version to keep the old column"
-            + " under a new name and add a new one, or change the table yourself.");
+      switch (ColumnChange.of(stream, table, column, existing, settings.schemaChangePolicy())) {
+        case ADD -> {
+          execute(dialect.addColumn(table, column));
+          LOG.info("Stream '" + stream + "': added column " + column.name() + " " + wanted + " to " + table);
+        }
+        case KEEP -> columns.set(i, column.withType(existing));
+        case WIDEN -> {
+          execute(dialect.alterColumnType(table, column.name(), wanted));
+          LOG.info("Stream '" + stream + "': widened column " + column.name() + " of " + table + " from "
+              + existing + " to " + wanted);
+        }
+        case VERSION -> {
+          String renamed = ColumnChange.versionedName(names, column.name());
+          execute(dialect.renameColumn(table, column.name(), renamed));
+          execute(dialect.addColumn(table, column));
+          LOG.warn("Stream '" + stream + "': column " + column.name() + " of " + table + " changes from " + existing
+              + " to " + wanted + ": the old column is kept as " + renamed + " and a new one was added");
+        }
       }
     }
     tableColumns = dialect.existingColumns(connection, table);

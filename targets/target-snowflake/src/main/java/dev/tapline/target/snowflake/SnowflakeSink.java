@@ -12,11 +12,11 @@ import dev.tapline.spec.schema.PropertyType;
 import dev.tapline.target.Sink;
 import dev.tapline.target.SinkContext;
 import dev.tapline.target.jdbc.Column;
+import dev.tapline.target.jdbc.ColumnChange;
 import dev.tapline.target.jdbc.ColumnType;
 import dev.tapline.target.jdbc.JdbcLoadException;
 import dev.tapline.target.jdbc.LoadMethod;
 import dev.tapline.target.jdbc.LoadSettings;
-import dev.tapline.target.jdbc.SchemaChangePolicy;
 import dev.tapline.target.jdbc.SqlNames;
 import dev.tapline.target.jdbc.TableName;
 import java.io.IOException;
@@ -25,8 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -51,8 +49,6 @@ public final class SnowflakeSink implements Sink {
   static final String DELETED_AT = "_sdc_deleted_at";
 
   private static final Log LOG = Log.of(SnowflakeSink.class);
-  private static final DateTimeFormatter VERSION_SUFFIX =
-      DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
   /**
    * How a sink loads, beyond the shared {@link LoadSettings}.
@@ -198,28 +194,26 @@ public final class SnowflakeSink implements Sink {
       Column column = columns.get(i);
       ColumnType existing = existing(column.name());
       ColumnType wanted = column.type();
-      if (existing == null) {
-        session.execute(dialect.addColumn(table, column));
-        LOG.info("Stream '" + stream + "': added column " + column.name() + " " + wanted + " to " + table);
-      } else if (existing.kind() == ColumnType.Kind.OTHER || existing.equals(wanted) || wanted.fitsIn(existing)) {
-        columns.set(i, column.withType(existing));
-      } else if (existing.fitsIn(wanted)) {
-        for (String statement : dialect.widenColumn(table, column.name(), existing, wanted)) {
-          session.execute(statement);
+      switch (ColumnChange.of(stream, table, column, existing, load.schemaChangePolicy())) {
+        case ADD -> {
+          session.execute(dialect.addColumn(table, column));
+          LOG.info("Stream '" + stream + "': added column " + column.name() + " " + wanted + " to " + table);
         }
-        LOG.info("Stream '" + stream + "': widened column " + column.name() + " of " + table + " from "
-            + existing + " to " + wanted);
-      } else if (load.schemaChangePolicy() == SchemaChangePolicy.VERSION) {
-        String renamed = names.safe(column.name() + "__" + VERSION_SUFFIX.format(Instant.now()));
-        session.execute(dialect.renameColumn(table, column.name(), renamed));
-        session.execute(dialect.addColumn(table, column));
-        LOG.warn("Stream '" + stream + "': column " + column.name() + " of " + table + " changes from " + existing
-            + " to " + wanted + ": the old column is kept as " + renamed + " and a new one was added");
-      } else {
-        throw new TaplineException("Stream '" + stream + "': column " + column.name() + " of table " + table
-            + " is " + existing + " but the new schema of property '" + column.property() + "' needs " + wanted
-            + ", which the old type cannot hold. Set schema_change_policy to version to keep the old column"
-            + " under a new name and add a new one, or change the table yourself.");
+        case KEEP -> columns.set(i, column.withType(existing));
+        case WIDEN -> {
+          for (String statement : dialect.widenColumn(table, column.name(), existing, wanted)) {
+            session.execute(statement);
+          }
+          LOG.info("Stream '" + stream + "': widened column " + column.name() + " of " + table + " from "
+              + existing + " to " + wanted);
+        }
+        case VERSION -> {
+          String renamed = ColumnChange.versionedName(names, column.name());
+          session.execute(dialect.renameColumn(table, column.name(), renamed));
+          session.execute(dialect.addColumn(table, column));
+          LOG.warn("Stream '" + stream + "': column " + column.name() + " of " + table + " changes from " + existing
+              + " to " + wanted + ": the old column is kept as " + renamed + " and a new one was added");
+        }
       }
     }
     tableColumns = session.columns(table, dialect);
