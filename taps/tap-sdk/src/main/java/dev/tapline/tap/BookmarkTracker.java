@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tapline.spec.TaplineException;
 
 /**
- * Follows the replication-key values of one stream during a sync: the highest value seen (never
- * past the signpost), the order check of sorted streams, and the filter of values older than the
- * starting value. Used on one thread.
+ * Follows the replication-key values of one stream (or one partition of it) during a sync: the
+ * highest value seen (never past the signpost), the order check of sorted streams, and the filter
+ * of values older than the starting value. A stream that moves its bookmark itself ({@link
+ * StreamContext#advanceBookmark}) takes over the bookmark from the values seen. Used on one thread.
  */
 final class BookmarkTracker {
 
@@ -18,6 +19,7 @@ final class BookmarkTracker {
   private final JsonNode startingValue;
   private final JsonNode priorBookmark;
   private JsonNode highest;
+  private JsonNode chosen;
   private JsonNode previous;
   private long previousRecordNumber;
 
@@ -64,9 +66,32 @@ final class BookmarkTracker {
     return againstStart >= 0;
   }
 
-  /** The bookmark to write now: the highest value seen, held back at the signpost; or null. */
+  /**
+   * The stream says every record below {@code value} was handed over: from now on the bookmark is
+   * the highest value the stream chose this way (held back at the signpost), no longer the highest
+   * value seen. Returns whether the bookmark moved.
+   *
+   * @throws IllegalArgumentException when the value cannot be compared with the others
+   */
+  boolean advanceTo(JsonNode value) {
+    JsonNode before = bookmark();
+    JsonNode candidate = value;
+    if (signpost != null && order.compare(candidate, signpost) > 0) {
+      candidate = signpost;
+    }
+    if (chosen == null || order.compare(candidate, chosen) > 0) {
+      chosen = candidate;
+    }
+    JsonNode after = bookmark();
+    return before == null ? after != null : !before.equals(after);
+  }
+
+  /**
+   * The bookmark to write now, never below the prior one: the value the stream chose, else the
+   * highest value seen held back at the signpost; or null.
+   */
   JsonNode bookmark() {
-    JsonNode candidate = highest;
+    JsonNode candidate = chosen != null ? chosen : highest;
     if (candidate != null && signpost != null && order.compare(candidate, signpost) > 0) {
       candidate = signpost;
     }

@@ -56,12 +56,31 @@ final class RecordPump implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (Throwable e) {
       failure = e;
+      handOverBeforeFailure();
     } finally {
       try {
         put(END);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * Hands over what the stream produced before it failed (records, and requests such as a STATE
+   * after them), so the writing side still writes them before it rethrows the failure.
+   */
+  private void handOverBeforeFailure() {
+    try {
+      addEvents();
+      if (filled > 0) {
+        Object[] last = new Object[filled];
+        System.arraycopy(filling, 0, last, 0, filled);
+        filled = 0;
+        put(last);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

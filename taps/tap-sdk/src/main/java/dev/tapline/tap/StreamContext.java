@@ -17,7 +17,8 @@ import java.util.Optional;
  * from any thread.
  *
  * <p>A stream can also ask for messages besides its records: {@link #activateVersion}, {@link
- * #setRecordVersion}, {@link #putBookmark} and {@link #emitState}. Those requests are placed in
+ * #setRecordVersion}, {@link #putBookmark}, {@link #emitState}, {@link #advanceBookmark} and
+ * {@link #beginPartition}. Those requests are placed in
  * the output between the records the stream has already handed over and the next one, so call
  * them from the code producing the records (inside {@link TapStream#records} or while its stream
  * is being read, e.g. in an iterator's {@code hasNext}/{@code next} or a spliterator's {@code
@@ -30,16 +31,19 @@ public final class StreamContext {
   private final List<String> selectedProperties;
   private final JsonNode state;
   private final JsonNode startingValue;
+  private final JsonNode defaultStart;
   private final String replicationKey;
   private final ReplicationMethod replicationMethod;
   private final Instant syncStartedAt;
   private final boolean testRun;
   private final Log log;
   private final int stateIntervalRows;
-  private final StreamEvents events = new StreamEvents();
+  private final StreamEvents events;
+  private final ObjectNode partition;
+  private final boolean keepsBookmark;
 
   StreamContext(Record settings, CatalogEntry catalogEntry, List<String> selectedProperties,
-      JsonNode state, JsonNode startingValue, String replicationKey,
+      JsonNode state, JsonNode startingValue, JsonNode defaultStart, String replicationKey,
       ReplicationMethod replicationMethod, Instant syncStartedAt, boolean testRun, Log log,
       int stateIntervalRows) {
     this.settings = settings;
@@ -47,12 +51,36 @@ public final class StreamContext {
     this.selectedProperties = List.copyOf(selectedProperties);
     this.state = state.deepCopy();
     this.startingValue = startingValue;
+    this.defaultStart = defaultStart;
     this.replicationKey = replicationKey;
     this.replicationMethod = replicationMethod;
     this.syncStartedAt = syncStartedAt;
     this.testRun = testRun;
     this.log = log;
     this.stateIntervalRows = stateIntervalRows;
+    this.events = new StreamEvents();
+    this.partition = null;
+    this.keepsBookmark = true;
+  }
+
+  /** A view of {@code whole} with another starting value and partition, sharing its requests. */
+  private StreamContext(StreamContext whole, JsonNode startingValue, ObjectNode partition,
+      boolean keepsBookmark) {
+    this.settings = whole.settings;
+    this.catalogEntry = whole.catalogEntry;
+    this.selectedProperties = whole.selectedProperties;
+    this.state = whole.state;
+    this.startingValue = startingValue;
+    this.defaultStart = whole.defaultStart;
+    this.replicationKey = whole.replicationKey;
+    this.replicationMethod = whole.replicationMethod;
+    this.syncStartedAt = whole.syncStartedAt;
+    this.testRun = whole.testRun;
+    this.log = whole.log;
+    this.stateIntervalRows = whole.stateIntervalRows;
+    this.events = whole.events;
+    this.partition = partition;
+    this.keepsBookmark = keepsBookmark;
   }
 
   /**
@@ -60,6 +88,9 @@ public final class StreamContext {
    * start_date} setting when the tap has one, else empty. Always empty for a full-table read.
    * Records before it are dropped by the SDK; records equal to it are kept (resuming is {@code
    * >=}, the target deduplicates by key).
+   *
+   * <p>In the view of a partition ({@link #beginPartition}) it is the partition's bookmark, else
+   * {@code start_date}; in the view of {@link #fromTheStart()} it is empty.
    */
   public Optional<JsonNode> startingValue() {
     return Optional.ofNullable(startingValue);
@@ -183,6 +214,82 @@ public final class StreamContext {
    */
   public void emitState() {
     events.add(new StreamEvents.EmitState());
+  }
+
+  /**
+   * Moves the stream's bookmark ({@code replication_key_value}) to {@code value} and writes a STATE
+   * after the records handed over so far, for a stream that knows better than its records' values
+   * how far it has read: calling it says that every record whose replication-key value is below
+   * {@code value} has been handed over (e.g. the end of a time window read to its last page). Use it
+   * when the records do not come in key order and the highest value seen is not a safe place to
+   * resume, or when a read found no record but still covered a range.
+   *
+   * <p>From the first call on, the stream owns its bookmark for this run: the SDK no longer moves
+   * it to the highest value seen, it only filters records older than the starting value. The
+   * bookmark never moves backwards (a lower value than the current one is ignored) and never past
+   * the stream's {@link TapStream#signpost}. Called on a partition's view, it moves that
+   * partition's bookmark. Ignored when the stream is read without a replication key (full
+   * table), in the view of {@link #fromTheStart()}, and under {@code --test}. See the class comment
+   * for when to call it.
+   *
+   * @param value a value of the replication key, never null
+   */
+  public void advanceBookmark(JsonNode value) {
+    if (value == null || value.isNull() || value.isMissingNode()) {
+      throw new IllegalArgumentException("A bookmark value must not be null");
+    }
+    if (replicationKey == null || !keepsBookmark) {
+      return;
+    }
+    events.add(new StreamEvents.AdvanceBookmark(value.deepCopy(), partition));
+  }
+
+  /**
+   * Starts a partition of the stream (e.g. the children of one parent record) and returns its
+   * view: the records handed over after this call, until the next call, are bookmarked in the
+   * partition, and the view's {@link #startingValue()} is the partition's own bookmark (else {@code
+   * start_date}), so a request can ask each partition for what is new in it.
+   *
+   * <p>The state keeps one entry per partition in the stream's bookmark, in the Meltano SDK's
+   * shape: {@code "partitions": [{"context": {...}, "replication_key": k,
+   * "replication_key_value": v}]}; entries of partitions this run did not read are kept. The list
+   * grows with every partition ever read, so partition by something that is few (repositories,
+   * projects, accounts), not by objects of a large list.
+   *
+   * <p>Call it from the code producing the records (see the class comment), before the
+   * partition's first record. Calling it again for the same context continues that partition.
+   *
+   * @param context what identifies the partition, e.g. {@code {"repository": "tapline"}}: a small
+   *     object of plain values, never null
+   * @return the partition's view of this context; its other getters answer as this one does
+   */
+  public StreamContext beginPartition(ObjectNode context) {
+    ObjectNode normalised = StreamBookmarks.normalise(context);
+    if (replicationKey != null) {
+      events.add(new StreamEvents.BeginPartition(normalised));
+    }
+    JsonNode start = null;
+    if (replicationKey != null) {
+      JsonNode prior = StreamBookmarks.partitionValue(
+          State.bookmark(state, catalogEntry.stream()).orElse(null), replicationKey, normalised);
+      start = prior != null ? prior : defaultStart;
+    }
+    return new StreamContext(this, start, normalised, keepsBookmark);
+  }
+
+  /** The partition this view belongs to ({@link #beginPartition}), or empty at the stream level. */
+  public Optional<ObjectNode> partition() {
+    return Optional.ofNullable(partition).map(ObjectNode::deepCopy);
+  }
+
+  /**
+   * A view of this context without starting value, for reading in full what the stream's records
+   * hang off (the parent list of a child stream whose bookmarks are kept per parent). It shares
+   * this context's requests, except {@link #advanceBookmark}, which it ignores: what is read
+   * through it is not what the bookmark covers.
+   */
+  public StreamContext fromTheStart() {
+    return new StreamContext(this, null, partition, false);
   }
 
   StreamEvents events() {

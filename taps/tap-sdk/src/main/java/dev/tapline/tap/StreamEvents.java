@@ -1,6 +1,7 @@
 package dev.tapline.tap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,8 @@ import java.util.List;
 final class StreamEvents {
 
   /** One request, carried with the records from the producing thread to the writing one. */
-  sealed interface Event permits ActivateVersion, RecordVersion, PutBookmark, EmitState {}
+  sealed interface Event
+      permits ActivateVersion, RecordVersion, PutBookmark, EmitState, AdvanceBookmark, BeginPartition {}
 
   record ActivateVersion(long version) implements Event {}
 
@@ -22,6 +24,12 @@ final class StreamEvents {
   record PutBookmark(String field, JsonNode value) implements Event {}
 
   record EmitState() implements Event {}
+
+  /** {@link StreamContext#advanceBookmark}; {@code partition} null for the stream's own bookmark. */
+  record AdvanceBookmark(JsonNode value, ObjectNode partition) implements Event {}
+
+  /** {@link StreamContext#beginPartition}: the records that follow belong to {@code partition}. */
+  record BeginPartition(ObjectNode partition) implements Event {}
 
   private List<Event> pending = new ArrayList<>();
   private boolean any;

@@ -85,7 +85,7 @@ final class Sync {
   /** How one selected stream is read, resolved before any stream is. */
   private record Plan(TapStream stream, String name, ObjectNode schema, List<String> keyProperties,
       String key, ReplicationMethod method, boolean sorted, List<String> dropped, JsonNode starting,
-      JsonNode prior, StreamContext context) {}
+      JsonNode prior, JsonNode defaultStart, ObjectNode inputBookmark, StreamContext context) {}
 
   /** Resolves a stream against the catalog and state, or returns null when it is not selected. */
   private Plan plan(TapStream stream) {
@@ -167,8 +167,9 @@ final class Sync {
 
     JsonNode starting = null;
     JsonNode prior = null;
+    JsonNode defaultStart = null;
+    Optional<ObjectNode> bookmark = State.bookmark(state, name);
     if (key != null) {
-      Optional<ObjectNode> bookmark = State.bookmark(state, name);
       if (bookmark.isPresent()) {
         JsonNode bookmarkKey = bookmark.get().get(REPLICATION_KEY);
         JsonNode value = bookmark.get().get(REPLICATION_KEY_VALUE);
@@ -180,19 +181,23 @@ final class Sync {
           prior = value;
         }
       }
-      if (starting == null && startDate != null) {
+      if (startDate != null) {
         if (ReplicationValues.forSchema(properties.get(key)).isTemporal()) {
-          starting = startDate;
-        } else {
+          defaultStart = startDate;
+          if (starting == null) {
+            starting = startDate;
+          }
+        } else if (starting == null) {
           log.warn("Stream '" + name + "': start_date is ignored because the replication key '"
               + key + "' is not a date or timestamp.");
         }
       }
     }
-    StreamContext context = new StreamContext(settings, entry, selected, state, starting, key,
-        method, startedAt, testRun, Log.named(name), syncSettings.stateIntervalRows());
+    StreamContext context = new StreamContext(settings, entry, selected, state, starting,
+        defaultStart, key, method, startedAt, testRun, Log.named(name),
+        syncSettings.stateIntervalRows());
     return new Plan(stream, name, schema, spec.keyProperties(), key, method, sorted, dropped,
-        starting, prior, context);
+        starting, prior, defaultStart, bookmark.orElse(null), context);
   }
 
   private void syncStream(Plan plan) {
@@ -201,9 +206,9 @@ final class Sync {
     StreamContext context = plan.context;
     JsonNode signpost = key == null || testRun ? null : plan.stream.signpost(context);
     ObjectNode properties = (ObjectNode) plan.schema.get("properties");
-    BookmarkTracker tracker = key == null ? null : new BookmarkTracker(name, key,
+    StreamBookmarks tracker = key == null ? null : new StreamBookmarks(name, key,
         ReplicationValues.forSchema(properties.get(key)), plan.sorted, signpost, plan.starting,
-        plan.prior);
+        plan.prior, plan.defaultStart, plan.inputBookmark);
 
     log.info("Syncing stream '" + name + "' (" + plan.method
         + (key == null ? "" : " on " + key + (plan.starting == null ? ", from the start" : " from " + plan.starting))
@@ -224,7 +229,7 @@ final class Sync {
   }
 
   private long readOne(TapStream stream, StreamContext context, String name,
-      BookmarkTracker tracker, String key, List<String> dropped) {
+      StreamBookmarks tracker, String key, List<String> dropped) {
     try (Stream<ObjectNode> records = stream.records(context)) {
       Iterator<ObjectNode> iterator = records.iterator();
       while (iterator.hasNext()) {
@@ -243,7 +248,7 @@ final class Sync {
   }
 
   private long readAll(TapStream stream, StreamContext context, String name,
-      BookmarkTracker tracker, String key, List<String> dropped, boolean sorted) {
+      StreamBookmarks tracker, String key, List<String> dropped, boolean sorted) {
     int stateInterval = syncSettings.stateIntervalRows();
     long metricInterval = TimeUnit.SECONDS.toNanos(syncSettings.metricsIntervalSeconds());
     long nextMetric = System.nanoTime() + metricInterval;
@@ -291,7 +296,7 @@ final class Sync {
   }
 
   /** Carries out a stream's request; returns the version records are stamped with from now on. */
-  private Long handle(String name, StreamEvents.Event event, Long version, BookmarkTracker tracker,
+  private Long handle(String name, StreamEvents.Event event, Long version, StreamBookmarks tracker,
       String key, boolean sorted) {
     if (event instanceof StreamEvents.ActivateVersion activate) {
       output.writeActivateVersion(name, activate.version());
@@ -303,6 +308,15 @@ final class Sync {
     }
     if (event instanceof StreamEvents.PutBookmark put) {
       state = withBookmarkField(state, name, put.field(), put.value());
+    } else if (event instanceof StreamEvents.BeginPartition begin) {
+      if (tracker != null) {
+        tracker.beginPartition(begin.partition());
+      }
+    } else if (event instanceof StreamEvents.AdvanceBookmark advance) {
+      if (tracker != null && tracker.advance(advance.value(), advance.partition())) {
+        updateBookmark(name, key, tracker);
+        writeState();
+      }
     } else if (event instanceof StreamEvents.EmitState) {
       if (sorted) {
         updateBookmark(name, key, tracker);
@@ -328,16 +342,11 @@ final class Sync {
         : State.withBookmark(state, stream, remaining);
   }
 
-  private void updateBookmark(String name, String key, BookmarkTracker tracker) {
+  private void updateBookmark(String name, String key, StreamBookmarks tracker) {
     if (tracker == null) {
       return;
     }
-    JsonNode value = tracker.bookmark();
-    if (value == null) {
-      return;
-    }
-    ObjectNode updated = State.withBookmarkValue(state, name, REPLICATION_KEY, Json.NODES.textNode(key));
-    state = State.withBookmarkValue(updated, name, REPLICATION_KEY_VALUE, value);
+    state = tracker.applyTo(state);
   }
 
   private void writeState() {
