@@ -37,9 +37,14 @@ import java.util.stream.StreamSupport;
  * <p>Credentials, retries, rate limits, logs and metrics belong to the {@link ApiClient} given to
  * the constructor, usually one per tap run shared by all its streams.
  *
- * <p>A child stream ({@link #parent()} not null) sends its requests once per parent record: the
- * parent is read with the child's context (so from the child's starting value), and each parent
- * record reaches {@link #request} as {@link RequestContext#parent()}.
+ * <p>A child stream ({@link #parent()} not null) sends its requests once per parent record, and
+ * each parent record reaches {@link #request} as {@link RequestContext#parent()}. By default
+ * ({@link #statePerParent()}) the child keeps a bookmark per parent: the parent list is read in
+ * full, and the children of each parent are read from that parent's own bookmark ({@link
+ * RequestContext#stream()} is the parent's partition, see {@link StreamContext#beginPartition});
+ * the state holds {@code "partitions": [{"context": {"id": ...}, "replication_key": ...,
+ * "replication_key_value": ...}]} in the child's bookmark. Without it, the parent is read with
+ * the child's context (so from the child's one starting value).
  */
 public abstract class HttpStream implements TapStream {
 
@@ -95,6 +100,58 @@ public abstract class HttpStream implements TapStream {
   }
 
   /**
+   * Whether a child stream keeps its bookmark per parent record (true, the default) or one
+   * bookmark for all parents (false). Per parent, the parent list is read in full on every run
+   * and the state holds one entry per parent ever read: right for parents that are few
+   * (repositories, projects, accounts). For children of a large or growing list (invoices of an
+   * account), return false and read the parent from the child's bookmark instead. Called once per
+   * sync, on the reading thread; ignored for a top-level stream and a stream without replication
+   * key.
+   */
+  protected boolean statePerParent() {
+    return true;
+  }
+
+  /**
+   * What identifies a parent record in the child's state, when {@link #statePerParent()}: by
+   * default the parent's key properties with their values (e.g. {@code {"id": 42}}). Override it
+   * to name them for readers of the state (e.g. {@code {"repository": "tapline"}}). Called on the
+   * reading thread once per parent record; keep the object small and its values plain.
+   *
+   * @param parentRecord a record of {@link #parent()}, never null
+   */
+  protected ObjectNode partitionContext(ObjectNode parentRecord) {
+    HttpStream parent = parent();
+    List<String> keys = parent.spec().keyProperties();
+    if (keys.isEmpty()) {
+      throw new TaplineException("Stream '" + name() + "' keeps its bookmark per parent but its"
+          + " parent '" + parent.name() + "' has no key properties; give the parent a key or"
+          + " override partitionContext.");
+    }
+    ObjectNode context = parentRecord.objectNode();
+    for (String key : keys) {
+      JsonNode value = parentRecord.get(key);
+      if (value == null || value.isNull()) {
+        throw new TaplineException("Stream '" + name() + "': a record of its parent '"
+            + parent.name() + "' has no " + key + "; the children cannot be bookmarked per parent.");
+      }
+      context.set(key, value);
+    }
+    return context;
+  }
+
+  /**
+   * Called after the last record of a window ({@link #windows}) was handed over, when the window
+   * was read to its last page (not when the stream is closed early), before the next window's
+   * first request; on the thread reading the records. A stream whose windows are a safe place to
+   * resume can move its bookmark here ({@code window.stream().advanceBookmark(...)}, see {@link
+   * StreamContext#advanceBookmark}). Does nothing by default.
+   *
+   * @param window the context of the window just read, {@link RequestContext#window()} set
+   */
+  protected void afterWindow(RequestContext window) {}
+
+  /**
    * The time windows the stream is read in, each one a full paged listing with {@link
    * RequestContext#window()} set; a single context without window by default.
    */
@@ -114,10 +171,24 @@ public abstract class HttpStream implements TapStream {
   protected Stream<ObjectNode> records(RequestContext context) {
     HttpStream parent = parent();
     if (parent == null) {
-      return windows(context).stream().flatMap(this::read);
+      return readWindows(context);
     }
-    return parent.records(new RequestContext(context.stream(), null, null))
-        .flatMap(record -> windows(context.withParent(record)).stream().flatMap(this::read));
+    StreamContext stream = context.stream();
+    boolean perParent = stream != null && stream.replicationKey() != null && statePerParent();
+    Stream<ObjectNode> parents = parent.records(
+        new RequestContext(perParent ? stream.fromTheStart() : stream, null, null));
+    return LazyStreams.flatMap(parents, record -> readWindows(perParent
+        ? new RequestContext(stream.beginPartition(partitionContext(record)), record, context.window())
+        : context.withParent(record)));
+  }
+
+  /** Every window of a context, one after the other, {@link #afterWindow} after each. */
+  protected final Stream<ObjectNode> readWindows(RequestContext context) {
+    List<RequestContext> windows = windows(context);
+    if (windows.size() == 1 && windows.get(0).window() == null) {
+      return read(windows.get(0));
+    }
+    return LazyStreams.flatMap(windows.stream(), this::read, this::afterWindow);
   }
 
   /** One paged listing: the pages of {@link #request} for this context, lazily. */
