@@ -7,6 +7,7 @@ import dev.tapline.tap.StreamSpec;
 import dev.tapline.tap.http.ApiClient;
 import dev.tapline.tap.http.ApiRequest;
 import dev.tapline.tap.http.HttpStream;
+import dev.tapline.tap.http.LazyStreams;
 import dev.tapline.tap.http.Page;
 import dev.tapline.tap.http.Paginator;
 import dev.tapline.tap.http.RequestContext;
@@ -19,6 +20,12 @@ import java.util.stream.StreamSupport;
  * to events); the items embedded in each parent are taken as they are, and when the parent says
  * {@code has_more} the rest is paged from the items' own endpoint. Every item carries its parent's
  * id and {@code updated}.
+ *
+ * <p>The bookmark is one for all parents, the parent's window end (the parent list moves it, see
+ * {@link StripeStream}), not one per parent: an account has as many invoices and subscriptions as
+ * it has customers and months, so a state entry per parent would grow without bound, and a
+ * parent's items change only with the parent, which the parent's windows and events already
+ * find.
  */
 final class StripeChildStream extends HttpStream {
 
@@ -60,11 +67,18 @@ final class StripeChildStream extends HttpStream {
     return parent;
   }
 
+  /** One bookmark for all parents (see the class comment). */
+  @Override
+  protected boolean statePerParent() {
+    return false;
+  }
+
   @Override
   protected Stream<ObjectNode> records(RequestContext context) {
-    return parent.records(RequestContext.of(context.stream()))
-        .filter(record -> !record.path("deleted").asBoolean(false))
-        .flatMap(record -> items(context.withParent(record)));
+    return LazyStreams.flatMap(
+        parent.records(RequestContext.of(context.stream()))
+            .filter(record -> !record.path("deleted").asBoolean(false)),
+        record -> items(context.withParent(record)));
   }
 
   private Stream<ObjectNode> items(RequestContext context) {

@@ -10,6 +10,7 @@ import dev.tapline.tap.StreamSpec;
 import dev.tapline.tap.http.ApiClient;
 import dev.tapline.tap.http.ApiRequest;
 import dev.tapline.tap.http.HttpStream;
+import dev.tapline.tap.http.LazyStreams;
 import dev.tapline.tap.http.Page;
 import dev.tapline.tap.http.Paginator;
 import dev.tapline.tap.http.RequestContext;
@@ -30,6 +31,15 @@ import java.util.stream.Stream;
  * runs of mutable streams) the newest version of every object changed or deleted according to the
  * Events API. A "raw" instance (the parent of a child stream) hands objects over unconverted, with
  * {@code updated} in epoch seconds, so list envelopes can still be followed.
+ *
+ * <p>The bookmark is the window end (the sync's start; less the lookback window for immutable
+ * lists, as the signpost holds it back), set with {@link StreamContext#advanceBookmark} once
+ * everything before it was handed over, also when nothing was found. Stripe lists a window newest
+ * first, so a value inside a window is never a safe place to resume; the end of a window read to
+ * its last page is, while nothing else remains to be read for the period before it: after each
+ * window on a first run and for immutable lists, only after the events on incremental runs of
+ * mutable lists (the changes they carry cover the whole period). A run that fails keeps the last
+ * bookmark written, which never covers what was not emitted.
  */
 final class StripeStream extends HttpStream {
 
@@ -112,11 +122,28 @@ final class StripeStream extends HttpStream {
 
   @Override
   protected Stream<ObjectNode> records(RequestContext context) {
+    StreamContext stream = context.stream();
     Stream<ObjectNode> created = super.records(context);
-    if (!type.mutable() || context.stream().bookmark().isEmpty()) {
-      return created;
+    Stream<ObjectNode> all = readsEvents(stream)
+        ? LazyStreams.concat(created, () -> updates(context))
+        : created;
+    return LazyStreams.thenRun(all, () -> stream.advanceBookmark(timestamp(windowEnd(stream))));
+  }
+
+  /** Whether changes to older objects come from the Events API after the windows (see class). */
+  private boolean readsEvents(StreamContext stream) {
+    return type.mutable() && stream.bookmark().isPresent();
+  }
+
+  @Override
+  protected void afterWindow(RequestContext window) {
+    if (!readsEvents(window.stream())) {
+      window.stream().advanceBookmark(timestamp(window.window().end()));
     }
-    return Stream.concat(created, Stream.of(context).flatMap(this::updates));
+  }
+
+  private static JsonNode timestamp(Instant instant) {
+    return Json.NODES.textNode(Timestamps.format(instant));
   }
 
   /** The newest version of each object changed in the events of the sync's period. */

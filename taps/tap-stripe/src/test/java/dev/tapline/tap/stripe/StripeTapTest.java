@@ -2,6 +2,7 @@ package dev.tapline.tap.stripe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,37 +92,170 @@ class StripeTapTest {
     assertTrue(serverIds("/v1/invoices").contains(line.path("invoice").asText()));
   }
 
+  /** The epoch seconds a query parameter takes in the requests for a list, in request order. */
+  private static List<Long> parameterValues(List<String> requests, String path, String parameter) {
+    List<Long> values = new ArrayList<>();
+    String marker = parameter + "=";
+    for (String request : requests) {
+      String decoded = URLDecoder.decode(request, StandardCharsets.UTF_8);
+      if (!decoded.startsWith(path + "?")) {
+        continue;
+      }
+      for (String pair : decoded.substring(path.length() + 1).split("&")) {
+        if (pair.startsWith(marker)) {
+          values.add(Long.parseLong(pair.substring(marker.length())));
+        }
+      }
+    }
+    return values;
+  }
+
+  /** The end of the last window the run asked a list for: its highest {@code created[lt]}. */
+  private String windowEnd(String path) {
+    List<Long> ends = parameterValues(server.api.requests(), path, "created[lt]");
+    assertFalse(ends.isEmpty(), "no window of " + path + " was asked for");
+    return Instant.ofEpochSecond(ends.stream().max(Long::compare).orElseThrow()).toString();
+  }
+
+  private static String bookmark(JsonNode state, String stream) {
+    assertNotNull(state, "no STATE was written");
+    JsonNode bookmark = state.path("bookmarks").path(stream);
+    assertEquals("updated", bookmark.path("replication_key").asText(), stream + ": " + bookmark);
+    return bookmark.path("replication_key_value").asText();
+  }
+
+  /** Waits until the clock is past {@code instant} by a second, so a new run's window ends later. */
+  private static void awaitSecondAfter(Instant instant) {
+    while (!Instant.now().isAfter(instant.plusSeconds(1))) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   @Test
-  void theSecondRunAsksOnlyForWhatIsNewAndTheBookmarkStaysAtTheWindow() throws IOException {
+  void theBookmarkIsTheWindowEndAndTheSecondRunAsksOnlyForWhatIsNew() throws IOException {
     ObjectNode config = server.config();
     TapRun first = run(config, null);
     StripeServer.assertSucceeded(first);
     JsonNode state = first.lastState();
+    String end = windowEnd("/v1/charges");
     long newest = server.firstCreated + (StripeServer.OBJECTS - 1) * StripeServer.STEP_SECONDS;
-    JsonNode charges = state.path("bookmarks").path("charges");
-    assertEquals("updated", charges.path("replication_key").asText());
-    assertEquals(Instant.ofEpochSecond(newest).toString(), charges.path("replication_key_value").asText(),
-        "the bookmark is not the newest created value of the window read");
-    // balance transactions are immutable: the bookmark stays a lookback window behind the window end
-    Instant balanceBookmark = Instant.parse(state.path("bookmarks").path("balance_transactions")
-        .path("replication_key_value").asText());
-    assertFalse(balanceBookmark.isAfter(Instant.now().minusSeconds(600)));
+    assertTrue(Instant.parse(end).getEpochSecond() > newest, "the window ends before the newest charge");
+    for (String stream : TOP_LEVEL) {
+      Instant expected = Instant.parse(end);
+      if (stream.equals("balance_transactions") || stream.equals("events")) {
+        // immutable lists: a lookback window (600 s by default) is read again on the next run
+        expected = expected.minusSeconds(600);
+      }
+      assertEquals(expected.toString(), bookmark(state, stream), stream);
+    }
+    assertEquals(end, bookmark(state, "invoice_line_items"));
+    assertEquals(end, bookmark(state, "subscription_items"));
 
-    ObjectNode fresh = server.api.cloneOf("charge", Instant.now().getEpochSecond() - 5);
+    awaitSecondAfter(Instant.parse(end));
+    ObjectNode fresh = server.api.cloneOf("charge", Instant.parse(end).getEpochSecond());
     server.api.add("/v1/charges", fresh);
     server.api.clearRequests();
     TapRun second = run(config, state);
     StripeServer.assertSucceeded(second);
     StripeServer.assertValidOutput(second);
-    Set<String> chargeIds = ids(second.records("charges"));
-    assertTrue(chargeIds.contains(fresh.path("id").asText()), "the new charge was not read");
-    assertTrue(chargeIds.size() <= 2, "the second run re-read old charges: " + chargeIds);
-    for (String request : server.api.requests()) {
-      String decoded = URLDecoder.decode(request, StandardCharsets.UTF_8);
-      if (decoded.startsWith("/v1/charges?")) {
-        assertTrue(decoded.contains("created[gte]="), decoded);
-        long from = Long.parseLong(decoded.replaceAll(".*created\\[gte\\]=(\\d+).*", "$1"));
-        assertTrue(from >= newest, "the second run asked for charges created before the bookmark: " + decoded);
+    assertEquals(List.of(fresh.path("id").asText()), List.copyOf(ids(second.records("charges"))),
+        "the second run did not read exactly the one new charge");
+    List<Long> starts = parameterValues(server.api.requests(), "/v1/charges", "created[gte]");
+    assertFalse(starts.isEmpty(), "the second run did not ask for charges");
+    assertEquals(Instant.parse(end).getEpochSecond(), starts.get(0),
+        "the second run's first window does not start at the first run's bookmark");
+    assertTrue(starts.stream().allMatch(start -> start >= Instant.parse(end).getEpochSecond()),
+        "the second run asked for charges created before the bookmark: " + starts);
+    assertEquals(Instant.parse(end).getEpochSecond(),
+        parameterValues(server.api.requests(), "/v1/events", "created[gte]").get(0),
+        "the second run's events do not start at the first run's bookmark");
+    assertEquals(windowEnd("/v1/charges"), bookmark(second.lastState(), "charges"));
+    assertTrue(Instant.parse(bookmark(second.lastState(), "charges")).isAfter(Instant.parse(end)));
+  }
+
+  @Test
+  void aRunThatFindsNothingStillMovesTheBookmarkToTheWindowEnd() throws IOException {
+    ObjectNode config = server.config();
+    // the newest clone was created ten days ago: nothing is newer than yesterday
+    config.put("start_date", Instant.now().minus(1, java.time.temporal.ChronoUnit.DAYS).toString());
+    TapRun first = run(config, null);
+    StripeServer.assertSucceeded(first);
+    assertTrue(first.records("charges").isEmpty(), "charges were found after the start date");
+    String end = windowEnd("/v1/charges");
+    assertEquals(end, bookmark(first.lastState(), "charges"));
+    assertEquals(end, bookmark(first.lastState(), "invoice_line_items"));
+
+    awaitSecondAfter(Instant.parse(end));
+    server.api.clearRequests();
+    TapRun second = run(config, first.lastState());
+    StripeServer.assertSucceeded(second);
+    assertEquals(Instant.parse(end).getEpochSecond(),
+        parameterValues(server.api.requests(), "/v1/charges", "created[gte]").get(0));
+  }
+
+  @Test
+  void aRunFailingInALaterWindowKeepsTheEndOfTheLastWindowReadAndNoMore() throws IOException {
+    ObjectNode config = server.config();
+    config.put("date_window_size", 10);
+    // charges are synced first, one request per 10-day window (two charges in each of the first
+    // three): the first two windows are answered, the third is refused
+    server.api.delayNext(0).delayNext(0).failNext(401);
+    TapRun run = run(config, null);
+    assertEquals(1, run.exitCode(), run.describe());
+    List<Long> ends = parameterValues(server.api.requests(), "/v1/charges", "created[lt]");
+    assertEquals(3, ends.size(), server.api.requests().toString());
+    String kept = bookmark(run.lastState(), "charges");
+    assertEquals(Instant.ofEpochSecond(ends.get(1)).toString(), kept,
+        "the bookmark is not the end of the last window read to its end");
+    Set<String> emitted = ids(run.records("charges"));
+    assertEquals(4, emitted.size(), "charges of the first two windows: " + emitted);
+    for (ObjectNode charge : server.api.objects("/v1/charges")) {
+      if (charge.path("created").asLong() < Instant.parse(kept).getEpochSecond()) {
+        assertTrue(emitted.contains(charge.path("id").asText()),
+            "the bookmark covers charge " + charge.path("id").asText() + ", which was not emitted");
+      }
+    }
+    // every STATE line follows the records it covers
+    String lastStateLine = null;
+    int lastRecord = -1;
+    List<JsonNode> messages = run.messages();
+    for (int i = 0; i < messages.size(); i++) {
+      if (messages.get(i).path("type").asText().equals("RECORD")) {
+        lastRecord = i;
+      } else if (messages.get(i).path("type").asText().equals("STATE")) {
+        lastStateLine = messages.get(i).toString();
+        assertTrue(i > lastRecord, "a STATE came before a record");
+      }
+    }
+    assertNotNull(lastStateLine);
+  }
+
+  @Test
+  void anIncrementalRunFailingBeforeTheEventsWereReadLeavesTheBookmarkWhereItWas()
+      throws IOException {
+    ObjectNode config = server.config();
+    TapRun first = run(config, null);
+    StripeServer.assertSucceeded(first);
+    String before = bookmark(first.lastState(), "charges");
+    awaitSecondAfter(Instant.parse(before));
+    ObjectNode fresh = server.api.cloneOf("charge", Instant.parse(before).getEpochSecond());
+    server.api.add("/v1/charges", fresh);
+    server.api.clearRequests();
+    // the new charges' window is answered; the events that follow it are refused
+    server.api.delayNext(0).failNext(401);
+    TapRun second = run(config, first.lastState());
+    assertEquals(1, second.exitCode(), second.describe());
+    assertEquals(List.of(fresh.path("id").asText()), List.copyOf(ids(second.records("charges"))));
+    assertTrue(server.api.requests().get(1).startsWith("/v1/events?"), server.api.requests().toString());
+    for (JsonNode message : second.messages()) {
+      if (message.path("type").asText().equals("STATE")) {
+        assertEquals(before, bookmark(message.get("value"), "charges"),
+            "the bookmark moved although the changes before it were not read");
       }
     }
   }
@@ -131,16 +265,20 @@ class StripeTapTest {
     ObjectNode config = server.config();
     TapRun first = run(config, null);
     StripeServer.assertSucceeded(first);
+    // changes happen after the first run started (its window end), as in a live account
+    Instant firstEnd = Instant.parse(bookmark(first.lastState(), "charges"));
+    awaitSecondAfter(firstEnd);
     List<ObjectNode> charges = server.api.objects("/v1/charges");
     String changedId = charges.get(charges.size() - 1).path("id").asText();
-    long changedAt = Instant.now().getEpochSecond() - 30;
+    long changedAt = firstEnd.getEpochSecond();
     ObjectNode changes = Json.object();
     changes.put("description", "refunded by phone");
     changes.put("amount_refunded", 100);
     server.api.update("/v1/charges", changedId, changes, changedAt, null);
     String deletedId = server.api.objects("/v1/customers").get(3).path("id").asText();
-    long deletedAt = Instant.now().getEpochSecond() - 20;
+    long deletedAt = firstEnd.getEpochSecond();
     server.api.delete("/v1/customers", deletedId, deletedAt, null);
+    server.api.clearRequests();
 
     TapRun second = run(config, first.lastState());
     StripeServer.assertSucceeded(second);
@@ -151,8 +289,7 @@ class StripeTapTest {
     assertEquals(Instant.ofEpochSecond(changedAt).toString(), changed.path("updated").asText());
     ObjectNode deleted = only(second.records("customers"), deletedId);
     assertTrue(deleted.path("deleted").asBoolean(), "the deleted customer is not marked deleted");
-    assertEquals(Instant.ofEpochSecond(deletedAt).toString(),
-        second.lastState().path("bookmarks").path("customers").path("replication_key_value").asText());
+    assertEquals(windowEnd("/v1/customers"), bookmark(second.lastState(), "customers"));
   }
 
   private static ObjectNode only(List<ObjectNode> records, String id) {
