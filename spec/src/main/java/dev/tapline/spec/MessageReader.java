@@ -348,7 +348,7 @@ public final class MessageReader implements Closeable {
     }
     switch (token) {
       case START_OBJECT: {
-        ObjectNode object = Json.NODES.objectNode();
+        ObjectNode object = CompactFields.objectNode();
         String name;
         while ((name = parser.nextFieldName()) != null) {
           parser.nextToken();
@@ -419,8 +419,9 @@ public final class MessageReader implements Closeable {
     if (node == null || node.isNull()) {
       return List.of();
     }
+    // interned like the parser's field names, so that record lookups by these names are identity checks
     if (node.isTextual()) {
-      return List.of(node.textValue());
+      return List.of(node.textValue().intern());
     }
     if (!(node instanceof ArrayNode array)) {
       throw problem(lineNumber, "has a \"" + field + "\" that is not a list of strings", bytes, offset, length, null);
@@ -430,7 +431,7 @@ public final class MessageReader implements Closeable {
       if (!item.isTextual()) {
         throw problem(lineNumber, "has a \"" + field + "\" that is not a list of strings", bytes, offset, length, null);
       }
-      values.add(item.textValue());
+      values.add(item.textValue().intern());
     }
     return values;
   }

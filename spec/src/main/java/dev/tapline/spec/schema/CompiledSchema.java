@@ -1,6 +1,11 @@
 package dev.tapline.spec.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tapline.spec.Timestamps;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -42,6 +47,9 @@ final class CompiledSchema {
 
   private int types;
   private Map<String, CompiledSchema> properties;
+  /** The properties in schema order, for the positional lookup of {@link #checkObject}. */
+  private String[] propertyNames;
+  private CompiledSchema[] propertySchemas;
   private String[] required;
   private boolean additionalForbidden;
   private CompiledSchema additional;
@@ -125,11 +133,19 @@ final class CompiledSchema {
     if (properties != null && properties.size() > 0) {
       compiled.properties = new HashMap<>();
       properties.fields().forEachRemaining(p -> compiled.properties.put(p.getKey(), compile(p.getValue())));
+      compiled.propertyNames = new String[properties.size()];
+      compiled.propertySchemas = new CompiledSchema[properties.size()];
+      int index = 0;
+      for (Iterator<String> names = properties.fieldNames(); names.hasNext(); index++) {
+        String name = names.next();
+        compiled.propertyNames[index] = name;
+        compiled.propertySchemas[index] = compiled.properties.get(name);
+      }
     }
     JsonNode required = schema.get("required");
     if (required != null && required.isArray() && required.size() > 0) {
       compiled.required = new String[required.size()];
-      for (int i = 0; i < required.size(); i++) compiled.required[i] = required.get(i).asText();
+      for (int i = 0; i < required.size(); i++) compiled.required[i] = required.get(i).asText().intern();
     }
     JsonNode additional = schema.get("additionalProperties");
     if (additional != null) {
@@ -216,6 +232,11 @@ final class CompiledSchema {
   }
 
   private static int typeOf(JsonNode value) {
+    // type tests of the usual node classes first: cheaper than the (megamorphic) virtual calls below
+    if (value instanceof TextNode) return STRING;
+    if (value instanceof IntNode || value instanceof LongNode) return INTEGER | NUMBER;
+    if (value instanceof DecimalNode) return NUMBER;
+    if (value instanceof NullNode) return NULL;
     switch (value.getNodeType()) {
       case STRING: return STRING;
       case NUMBER: return value.isIntegralNumber() ? INTEGER | NUMBER : NUMBER;
@@ -381,9 +402,16 @@ final class CompiledSchema {
     if (properties == null && !additionalForbidden && additional == null) {
       return ok;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
+    int position = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); position++) {
       Map.Entry<String, JsonNode> field = fields.next();
-      CompiledSchema property = properties == null ? null : properties.get(field.getKey());
+      CompiledSchema property = null;
+      if (properties != null) {
+        // records usually list their fields in schema order, with the same canonical name instances
+        String name = field.getKey();
+        property = position < propertyNames.length && propertyNames[position] == name
+            ? propertySchemas[position] : properties.get(name);
+      }
       if (property == null) {
         if (additionalForbidden) {
           ok = fail(problems, path, "property '" + field.getKey() + "' is not defined in the schema and the schema does not allow additional properties");

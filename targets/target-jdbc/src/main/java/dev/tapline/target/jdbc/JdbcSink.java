@@ -63,9 +63,15 @@ public class JdbcSink implements Sink {
   private long committedRecords;
   private boolean batchHasDeletes;
   /** The keys of the batch so far, until one repeats (then the merge de-duplicates). */
-  private final Set<String> batchKeys = new java.util.HashSet<>();
-  private boolean batchRepeatsKeys;
+  private final BatchKeys batchKeys = new BatchKeys();
+  private final JsonNode[] keyValues;
   private final boolean direct;
+  /** Whether upsert batches may begin straight in the final table (one integer key, dialect allows). */
+  private final boolean newKeysDirect;
+  /** Whether the current batch's writer writes into the final table rather than a staging table. */
+  private boolean writingDirectly;
+  /** In a direct upsert batch: the greatest key in the table or sent so far; a record must exceed it. */
+  private long greatestKey;
   private int[] integerColumns = new int[0];
 
   /**
@@ -105,6 +111,7 @@ public class JdbcSink implements Sink {
       columns.add(new Column(property, columnNames.get(property), dialect.columnType(ColumnType.of(type))));
     }
     this.keyProperties = List.copyOf(context.keyProperties());
+    this.keyValues = new JsonNode[keyProperties.size()];
     List<String> keys = new ArrayList<>();
     for (String key : keyProperties) {
       String column = columnNames.get(key);
@@ -124,6 +131,8 @@ public class JdbcSink implements Sink {
     }
     this.loadMethod = method;
     this.direct = method != LoadMethod.UPSERT && dialect.appendsDirectly();
+    this.newKeysDirect = method == LoadMethod.UPSERT && keyColumns.size() == 1 && dialect.appendsDirectly()
+        && dialect.upsertsNewKeysDirectly() && keyColumn().type().kind() == ColumnType.Kind.BIGINT;
     try {
       prepareTable();
     } catch (SQLException e) {
@@ -135,6 +144,15 @@ public class JdbcSink implements Sink {
       closeQuietly();
       throw e;
     }
+  }
+
+  private Column keyColumn() {
+    for (Column column : columns) {
+      if (column.name().equals(keyColumns.get(0))) {
+        return column;
+      }
+    }
+    throw new IllegalStateException("no column for key " + keyColumns);
   }
 
   /** The table this sink loads. */
@@ -206,23 +224,21 @@ public class JdbcSink implements Sink {
     if (writer == null) {
       begin(message);
     }
-    String keyText = null;
-    for (int i = 0; i < keyProperties.size(); i++) {
+    JsonNode[] keys = keyValues;
+    for (int i = 0; i < keys.length; i++) {
       JsonNode key = record.get(keyProperties.get(i));
       if (key == null || key.isNull()) {
         throw new TaplineException("Stream '" + stream + "': a record has no value for key property '"
             + keyProperties.get(i) + "' (key properties " + keyProperties + "). Every record must carry its"
             + " key; fix the tap or remove the property from key_properties.");
       }
-      if (loadMethod == LoadMethod.UPSERT && !batchRepeatsKeys) {
-        String text = key.isNumber() ? key.decimalValue().stripTrailingZeros().toPlainString()
-            : key.isValueNode() ? key.asText() : key.toString();
-        keyText = keyText == null ? text : keyText + '\u0001' + text;
-      }
+      keys[i] = key;
     }
-    if (keyText != null && !batchKeys.add(keyText)) {
-      batchRepeatsKeys = true;
-      batchKeys.clear();
+    if (loadMethod == LoadMethod.UPSERT) {
+      batchKeys.add(keys);
+      if (writingDirectly && !takesNewKey(keys[0])) {
+        stageRestOfBatch();
+      }
     }
     if (fillsVersion) {
       Long version = message.version();
@@ -235,7 +251,7 @@ public class JdbcSink implements Sink {
         normaliseDeletedAt(record);
       }
     }
-    if (direct && integerColumns.length > 0) {
+    if (writingDirectly && integerColumns.length > 0) {
       widenBeforeWriting(record);
     }
     if (settings.hardDelete() && !batchHasDeletes) {
@@ -243,6 +259,49 @@ public class JdbcSink implements Sink {
       batchHasDeletes = deleted != null && !deleted.isNull();
     }
     writer.write(record, ++rowNumber);
+  }
+
+  /** Whether a record with this key can go straight into the table: a 64-bit integer above every key so far. */
+  private boolean takesNewKey(JsonNode key) {
+    if (key.isIntegralNumber() && key.canConvertToLong()) {
+      long value = key.longValue();
+      if (value > greatestKey) {
+        greatestKey = value;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Ends the direct part of an upsert batch (its rows stay in the uncommitted transaction: their
+   * keys were new) and stages the rest of the batch for the ordinary upsert.
+   */
+  private void stageRestOfBatch() {
+    try {
+      writer.finish();
+      startStaging();
+    } catch (SQLException e) {
+      throw new JdbcLoadException("Stream '" + stream + "': could not stage the rest of a batch for table " + table, e);
+    }
+  }
+
+  /** The greatest key in the table, or {@link Long#MIN_VALUE} when it is empty. */
+  private long greatestKeyInTable() throws SQLException {
+    String key = dialect.quote(keyColumns.get(0));
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT max(" + key + ") FROM " + table.sql(dialect))) {
+      if (!result.next()) {
+        return Long.MIN_VALUE;
+      }
+      java.math.BigDecimal greatest = result.getBigDecimal(1);
+      if (greatest == null) {
+        return Long.MIN_VALUE;
+      }
+      // a key column widened to numeric may hold more than 64 bits: then no key is new this way
+      return greatest.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) >= 0
+          ? Long.MAX_VALUE : greatest.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+    }
   }
 
   /**
@@ -308,15 +367,29 @@ public class JdbcSink implements Sink {
           execute(dialect.deleteAll(table));
         }
         writer = dialect.appendWriter(connection, table, values);
+        writingDirectly = true;
         return;
       }
-      for (String statement : dialect.createStagingTable(staging, columns)) {
-        execute(statement);
+      if (newKeysDirect && keyColumn().type().kind() == ColumnType.Kind.BIGINT) {
+        greatestKey = greatestKeyInTable();
+        if (greatestKey < Long.MAX_VALUE) {
+          writer = dialect.appendWriter(connection, table, values);
+          writingDirectly = true;
+          return;
+        }
       }
-      writer = dialect.stagingWriter(connection, staging, values);
+      startStaging();
     } catch (SQLException e) {
       throw new JdbcLoadException("Stream '" + stream + "': could not start a batch for table " + table, e);
     }
+  }
+
+  private void startStaging() throws SQLException {
+    writingDirectly = false;
+    for (String statement : dialect.createStagingTable(staging, columns)) {
+      execute(statement);
+    }
+    writer = dialect.stagingWriter(connection, staging, values);
   }
 
   /** Adds {@code _sdc_table_version} and {@code _sdc_deleted_at} when missing, committed at once. */
@@ -345,7 +418,7 @@ public class JdbcSink implements Sink {
       StagingWriter finishing = writer;
       writer = null;
       finishing.finish();
-      if (direct) {
+      if (writingDirectly) {
         finishDirect();
         return;
       }
@@ -364,7 +437,7 @@ public class JdbcSink implements Sink {
       }
       List<String> statements = loadMethod != LoadMethod.UPSERT
           ? dialect.insertFromStaging(table, staging, columns)
-          : dialect.upsertStatements(connection, table, staging, columns, keyColumns, batchRepeatsKeys);
+          : dialect.upsertStatements(connection, table, staging, columns, keyColumns, batchKeys.repeated());
       for (String statement : statements) {
         execute(statement);
       }
@@ -384,7 +457,6 @@ public class JdbcSink implements Sink {
       rowNumber = 0;
       batchHasDeletes = false;
       batchKeys.clear();
-      batchRepeatsKeys = false;
     }
     afterCommit();
   }

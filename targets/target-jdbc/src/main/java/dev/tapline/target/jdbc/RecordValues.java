@@ -1,6 +1,10 @@
 package dev.tapline.target.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tapline.spec.Json;
 import dev.tapline.spec.TaplineException;
 import java.util.List;
@@ -22,6 +26,7 @@ public final class RecordValues {
   private final List<Column> columns;
   private final InvalidDatePolicy datePolicy;
   private final boolean[] needsNumeric;
+  private final ColumnType.Kind[] kinds;
   private long strippedNulCharacters;
   private long replacedDates;
 
@@ -30,6 +35,10 @@ public final class RecordValues {
     this.columns = List.copyOf(columns);
     this.datePolicy = datePolicy;
     this.needsNumeric = new boolean[columns.size()];
+    this.kinds = new ColumnType.Kind[columns.size()];
+    for (int i = 0; i < kinds.length; i++) {
+      kinds[i] = columns.get(i).type().kind();
+    }
   }
 
   public List<Column> columns() {
@@ -41,7 +50,38 @@ public final class RecordValues {
    * null, or an invalid date under the {@code null} policy).
    */
   public String text(JsonNode value, int index) {
-    if (value == null || value.isNull()) {
+    if (value == null) {
+      return null;
+    }
+    // the usual node classes by type test, before the general (megamorphic) path
+    switch (kinds[index]) {
+      case TEXT:
+        if (value instanceof TextNode) {
+          return withoutNul(value.textValue());
+        }
+        break;
+      case TIMESTAMP_TZ:
+        if (value instanceof TextNode) {
+          return date(value.textValue(), columns.get(index), MAX_TIMESTAMP);
+        }
+        break;
+      case BIGINT:
+      case NUMERIC:
+        if (value instanceof IntNode || value instanceof LongNode) {
+          return Long.toString(value.longValue());
+        }
+        if (value instanceof DecimalNode && kinds[index] == ColumnType.Kind.NUMERIC) {
+          return value.decimalValue().toPlainString();
+        }
+        break;
+      default:
+        break;
+    }
+    return general(value, index);
+  }
+
+  private String general(JsonNode value, int index) {
+    if (value.isNull()) {
       return null;
     }
     Column column = columns.get(index);

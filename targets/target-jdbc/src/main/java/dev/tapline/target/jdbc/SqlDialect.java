@@ -85,6 +85,18 @@ public interface SqlDialect {
     return false;
   }
 
+  /**
+   * Whether an {@code upsert} batch whose stream has one integer key may start writing straight
+   * into the final table (through {@link #appendWriter}) while each record's key is greater than
+   * every key in the table and in the batch so far, so that none can collide. At the first key
+   * that breaks this the sink ends the direct part and stages the rest of the batch for the
+   * ordinary upsert, in the same transaction. Worth it where finding the table's greatest key is
+   * an index lookup and a staged copy costs; only asked when {@link #appendsDirectly()}.
+   */
+  default boolean upsertsNewKeysDirectly() {
+    return false;
+  }
+
   /** A writer straight into the final table; only called when {@link #appendsDirectly()}. */
   default StagingWriter appendWriter(Connection connection, TableName table, RecordValues values) throws SQLException {
     throw new UnsupportedOperationException("this dialect stages every batch");

@@ -54,7 +54,23 @@ final class CopyTextEncoder {
     ensure(length * 3 + 8);
     byte[] out = buffer;
     int at = size;
-    for (int i = 0; i < length; i++) {
+    int i = 0;
+    // printable ASCII other than the backslash goes as it is: a tight loop for the common case
+    for (; i < length; i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c >= 0x80 || c == '\\') {
+        break;
+      }
+      out[at + i] = (byte) c;
+    }
+    size = i == length ? at + length : appendEscaped(value, i, at + i);
+  }
+
+  /** Escapes and UTF-8-encodes {@code value} from {@code from} on, at {@code at}; returns the new size. */
+  private int appendEscaped(String value, int from, int at) {
+    byte[] out = buffer;
+    int length = value.length();
+    for (int i = from; i < length; i++) {
       char c = value.charAt(i);
       if (c < 0x80) {
         switch (c) {
@@ -94,7 +110,7 @@ final class CopyTextEncoder {
         out[at++] = (byte) (0x80 | (c & 0x3F));
       }
     }
-    size = at;
+    return at;
   }
 
   private void appendAscii(String text) {

@@ -103,6 +103,12 @@ public final class PostgresDialect extends GenericSqlDialect {
     return true;
   }
 
+  /** The greatest key is one lookup in the primary key's index. */
+  @Override
+  public boolean upsertsNewKeysDirectly() {
+    return true;
+  }
+
   @Override
   public StagingWriter appendWriter(Connection connection, TableName table, RecordValues values) throws SQLException {
     return copyWriter(connection, table, values, false);

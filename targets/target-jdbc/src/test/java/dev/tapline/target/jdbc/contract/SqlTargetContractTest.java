@@ -458,6 +458,46 @@ public abstract class SqlTargetContractTest {
         idNameRows("people"));
   }
 
+  /**
+   * Where the dialect writes an upsert batch straight into the table while its keys are new, a key
+   * that is not (an older one, or a repeat) must move the rest of the batch to the ordinary upsert
+   * without losing or doubling a row.
+   */
+  @Test
+  void upsertOfNewKeysThenOlderAndRepeatedKeysInOneBatch() {
+    String stream = "items";
+    String schema = schemaMessage(stream, "{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":[\"null\",\"string\"]}}", "[\"id\"]");
+    StringBuilder first = new StringBuilder(schema);
+    for (int id = -2; id <= 5; id++) {
+      first.append(recordMessage(stream, "{\"id\":" + id + ",\"name\":\"first " + id + "\"}"));
+    }
+    runOk(first.toString(), config());
+    String second = schema
+        + recordMessage(stream, "{\"id\":6,\"name\":\"new 6\"}")
+        + recordMessage(stream, "{\"id\":7,\"name\":\"new 7\"}")
+        + recordMessage(stream, "{\"id\":3,\"name\":\"changed 3\"}")
+        + recordMessage(stream, "{\"id\":8,\"name\":\"new 8\"}")
+        + recordMessage(stream, "{\"id\":7,\"name\":\"changed 7\"}")
+        + recordMessage(stream, "{\"id\":-2,\"name\":null}");
+    runOk(second, config());
+    List<Map<String, Object>> expected = new ArrayList<>();
+    for (long id = -2; id <= 8; id++) {
+      Object name = id == -2 ? null : id == 3 ? "changed 3" : id == 7 ? "changed 7" : id > 5 ? "new " + id : "first " + id;
+      Map<String, Object> row = new java.util.HashMap<>();
+      row.put("id", id);
+      row.put("name", name);
+      expected.add(row);
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> row : query("SELECT id, name FROM " + SCHEMA + ".items ORDER BY id")) {
+      Map<String, Object> copy = new java.util.HashMap<>();
+      copy.put("id", ((Number) row.get("id")).longValue());
+      copy.put("name", row.get("name"));
+      rows.add(copy);
+    }
+    assertEquals(expected, rows);
+  }
+
   private List<Map<String, Object>> idNameRows(String table) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map<String, Object> row : query("SELECT id, name FROM " + SCHEMA + "." + table + " ORDER BY id")) {
