@@ -19,9 +19,11 @@ import java.util.Optional;
 import org.duckdb.DuckDBAppender;
 
 /**
- * Appends each record to the staging table with the DuckDB appender, as it arrives, as values of
- * the staging column's type (see {@link StagedColumn}): integers, decimals, booleans and
- * timestamps are converted here, so DuckDB copies the batch without parsing text.
+ * Appends each record with the DuckDB appender, as it arrives, as values of each column's type
+ * (see {@link StagedColumn}): integers, decimals, booleans and timestamps are converted here, so
+ * DuckDB copies the batch without parsing text. Into a staging table the row number comes first,
+ * then every column; straight into a final table the columns follow the table's order, and a table
+ * column no property fills gets NULL.
  */
 final class AppenderStagingWriter implements StagingWriter {
 
@@ -29,42 +31,89 @@ final class AppenderStagingWriter implements StagingWriter {
 
   private final DuckDBAppender appender;
   private final RecordValues values;
+  private final boolean rowNumbers;
+  /** For each appended column, the index of its column in {@link RecordValues}, or -1 for NULL. */
+  private final int[] sources;
   private final String[] properties;
   private final StagedColumn[] staged;
   private final int[] precisions;
   private final int[] scales;
 
+  /** Into a staging table made by {@link DuckDbDialect#createStagingTable}. */
   AppenderStagingWriter(DuckDBAppender appender, RecordValues values) {
+    this(appender, values, true, stagingLayout(values.columns()));
+  }
+
+  /** Into a table of the given layout, without row numbers. */
+  AppenderStagingWriter(DuckDBAppender appender, RecordValues values, TableLayout layout) {
+    this(appender, values, false, layout);
+  }
+
+  private AppenderStagingWriter(DuckDBAppender appender, RecordValues values, boolean rowNumbers, TableLayout layout) {
     this.appender = appender;
     this.values = values;
+    this.rowNumbers = rowNumbers;
+    this.sources = layout.sources();
+    this.staged = layout.kinds();
+    this.precisions = layout.precisions();
+    this.scales = layout.scales();
+    this.properties = new String[sources.length];
     List<Column> columns = values.columns();
-    this.properties = new String[columns.size()];
-    this.staged = new StagedColumn[columns.size()];
-    this.precisions = new int[columns.size()];
-    this.scales = new int[columns.size()];
-    for (int i = 0; i < columns.size(); i++) {
-      Column column = columns.get(i);
-      properties[i] = column.property();
-      staged[i] = StagedColumn.of(column.type());
-      if (staged[i] == StagedColumn.DECIMAL) {
-        precisions[i] = column.type().precision();
-        scales[i] = column.type().scale() == null ? 0 : column.type().scale();
-      }
+    for (int i = 0; i < sources.length; i++) {
+      properties[i] = sources[i] < 0 ? null : columns.get(sources[i]).property();
     }
   }
+
+  private static TableLayout stagingLayout(List<Column> columns) {
+    int count = columns.size();
+    int[] sources = new int[count];
+    StagedColumn[] kinds = new StagedColumn[count];
+    int[] precisions = new int[count];
+    int[] scales = new int[count];
+    for (int i = 0; i < count; i++) {
+      ColumnType type = columns.get(i).type();
+      sources[i] = i;
+      kinds[i] = StagedColumn.of(type);
+      if (kinds[i] == StagedColumn.DECIMAL) {
+        precisions[i] = type.precision();
+        scales[i] = type.scale() == null ? 0 : type.scale();
+      }
+    }
+    return new TableLayout(sources, kinds, precisions, scales);
+  }
+
+  /**
+   * How records map onto a table's columns, in table order.
+   *
+   * @param sources for each table column, the index of its column in {@link RecordValues}, or -1
+   *     when no property fills it (NULL is appended)
+   * @param kinds how each table column is appended
+   * @param precisions the precision of each {@link StagedColumn#DECIMAL} column
+   * @param scales the scale of each {@link StagedColumn#DECIMAL} column
+   */
+  record TableLayout(int[] sources, StagedColumn[] kinds, int[] precisions, int[] scales) {}
 
   @Override
   public void write(ObjectNode record, long rowNumber) {
     try {
       appender.beginRow();
-      appender.append(rowNumber);
-      for (int i = 0; i < properties.length; i++) {
+      if (rowNumbers) {
+        appender.append(rowNumber);
+      }
+      for (int i = 0; i < sources.length; i++) {
+        if (sources[i] < 0) {
+          appender.appendNull();
+          continue;
+        }
         JsonNode value = record.get(properties[i]);
         if (value == null || value.isNull()) {
           appender.appendNull();
           continue;
         }
         switch (staged[i]) {
+          case BIGINT:
+            appendLong(value, i);
+            break;
           case HUGEINT:
             appendInteger(value, i);
             break;
@@ -78,7 +127,7 @@ final class AppenderStagingWriter implements StagingWriter {
             appendTimestamp(value, i);
             break;
           default:
-            String text = values.text(value, i);
+            String text = values.text(value, sources[i]);
             if (text == null) {
               appender.appendNull();
             } else {
@@ -92,6 +141,18 @@ final class AppenderStagingWriter implements StagingWriter {
     }
   }
 
+  private void appendLong(JsonNode value, int index) throws SQLException {
+    if (value.isIntegralNumber() && value.canConvertToLong()) {
+      appender.append(value.longValue());
+      return;
+    }
+    BigInteger integer = integer(value, index);
+    if (integer.bitLength() > 63) {
+      throw refused(index, integer.toString(), "has more digits than its BIGINT column holds");
+    }
+    appender.append(integer.longValue());
+  }
+
   private void appendInteger(JsonNode value, int index) throws SQLException {
     if (value.isIntegralNumber() && value.canConvertToLong()) {
       long number = value.longValue();
@@ -99,17 +160,20 @@ final class AppenderStagingWriter implements StagingWriter {
       return;
     }
     // beyond 64 bits (RecordValues marks the column for widening) or written as a decimal or text
-    String text = values.text(value, index);
-    BigInteger integer;
+    BigInteger integer = integer(value, index);
+    if (integer.bitLength() > 127) {
+      throw refused(index, integer.toString(), "has more digits than DuckDB's 128-bit integers hold");
+    }
+    appender.append(integer);
+  }
+
+  private BigInteger integer(JsonNode value, int index) {
+    String text = values.text(value, sources[index]);
     try {
-      integer = new BigDecimal(text.strip()).setScale(0, RoundingMode.HALF_UP).toBigIntegerExact();
+      return new BigDecimal(text.strip()).setScale(0, RoundingMode.HALF_UP).toBigIntegerExact();
     } catch (NumberFormatException | ArithmeticException e) {
       throw refused(index, text, "is not an integer");
     }
-    if (integer.bitLength() > 127) {
-      throw refused(index, text, "has more digits than DuckDB's 128-bit integers hold");
-    }
-    appender.append(integer);
   }
 
   private void appendDecimal(JsonNode value, int index) throws SQLException {
@@ -117,7 +181,7 @@ final class AppenderStagingWriter implements StagingWriter {
     if (value.isNumber()) {
       number = value.decimalValue();
     } else {
-      String text = values.text(value, index);
+      String text = values.text(value, sources[index]);
       try {
         number = new BigDecimal(text.strip());
       } catch (NumberFormatException e) {
@@ -140,7 +204,7 @@ final class AppenderStagingWriter implements StagingWriter {
       appender.append(value.booleanValue());
       return;
     }
-    String text = values.text(value, index).strip().toLowerCase(java.util.Locale.ROOT);
+    String text = values.text(value, sources[index]).strip().toLowerCase(java.util.Locale.ROOT);
     switch (text) {
       case "true": case "t": case "yes": case "y": case "1":
         appender.append(true);
@@ -154,7 +218,7 @@ final class AppenderStagingWriter implements StagingWriter {
   }
 
   private void appendTimestamp(JsonNode value, int index) throws SQLException {
-    String text = values.text(value, index);
+    String text = values.text(value, sources[index]);
     if (text == null) {
       appender.appendNull();
       return;
@@ -289,6 +353,8 @@ final class AppenderStagingWriter implements StagingWriter {
 
   /** How a column is staged: the appender writes each kind with its own typed call. */
   enum StagedColumn {
+    /** Integers as {@code BIGINT}: a final table's integer column (values beyond 64 bits are refused). */
+    BIGINT,
     /** Integers as DuckDB {@code HUGEINT}, so values beyond 64 bits fit until the column widens. */
     HUGEINT,
     /** {@code DECIMAL(p,s)} of the final column, values rounded to its scale. */

@@ -6,21 +6,31 @@ import dev.tapline.target.jdbc.GenericSqlDialect;
 import dev.tapline.target.jdbc.RecordValues;
 import dev.tapline.target.jdbc.StagingWriter;
 import dev.tapline.target.jdbc.TableName;
+import dev.tapline.target.jdbc.JdbcLoadException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBConnection;
 
 /**
- * DuckDB: batches are appended as text with the DuckDB appender into a temporary table and cast
- * to the final types by the one {@code INSERT} that moves them (DuckDB parses text vectorised, so
- * this costs little). Keys are not enforced by constraints (DuckDB's index checks reject a delete
- * and re-insert of a key in one transaction); the upsert deletes the batch's keys and inserts the
- * last row of each.
+ * DuckDB: records go in with the DuckDB appender as typed values. {@code append-only} and {@code
+ * overwrite} batches, and the part of an upsert batch whose single integer key keeps growing (see
+ * {@link GrowingKeyWriter}), are appended straight into the final table; the rest is appended to a
+ * temporary staging table and merged. Keys are not enforced by constraints (DuckDB's index checks
+ * reject a delete and re-insert of a key in one transaction, and maintaining the index costs more
+ * than the load); the merge deletes the staged keys and inserts the last row of each.
+ *
+ * <p>One instance per run: it remembers, from the DDL the sink asks for, which table a staging
+ * table belongs to and which key an upsert table has, because {@link #stagingWriter} is told
+ * neither.
  *
  * <p>DuckDB's {@code DECIMAL} holds at most 38 digits: a number without declared precision becomes
  * {@code DECIMAL(38,s)} with the scale its {@code multipleOf} implies, else {@code DECIMAL(38,9)} (values with more than 9 decimals are rounded to 9, values with more than
@@ -31,6 +41,37 @@ public final class DuckDbDialect extends GenericSqlDialect {
 
   static final int MAX_DECIMAL_DIGITS = 38;
   static final int DEFAULT_SCALE = 9;
+
+  private final Map<TableName, TableName> tablesByStaging = new ConcurrentHashMap<>();
+  private final Map<TableName, List<String>> upsertKeys = new ConcurrentHashMap<>();
+
+  @Override
+  public TableName stagingTable(TableName table) {
+    TableName staging = super.stagingTable(table);
+    tablesByStaging.put(staging, table);
+    return staging;
+  }
+
+  @Override
+  public String createTable(TableName table, List<Column> columns, List<String> keyColumns) {
+    rememberKey(table, keyColumns);
+    return super.createTable(table, columns, keyColumns);
+  }
+
+  /** Called by the sink for an existing table it upserts into (DuckDB enforces no key to change). */
+  @Override
+  public List<String> changeKey(TableName table, List<String> oldKey, List<String> newKey) {
+    rememberKey(table, newKey);
+    return super.changeKey(table, oldKey, newKey);
+  }
+
+  private void rememberKey(TableName table, List<String> keyColumns) {
+    if (keyColumns.isEmpty()) {
+      upsertKeys.remove(table);
+    } else {
+      upsertKeys.put(table, List.copyOf(keyColumns));
+    }
+  }
 
   @Override
   public String defaultSchema() {
@@ -62,6 +103,10 @@ public final class DuckDbDialect extends GenericSqlDialect {
   public List<String> upsertStatements(
       Connection connection, TableName table, TableName staging, List<Column> columns, List<String> keyColumns,
       boolean keysRepeat) throws SQLException {
+    if (!anyRow(connection, "SELECT 1 FROM " + staging.sql(this) + " LIMIT 1")) {
+      // every record of the batch went straight into the table (GrowingKeyWriter)
+      return List.of();
+    }
     List<String> statements = new ArrayList<>(
         super.upsertStatements(connection, table, staging, columns, keyColumns, keysRepeat));
     if (!statements.get(0).startsWith("DELETE")) {
@@ -199,9 +244,199 @@ public final class DuckDbDialect extends GenericSqlDialect {
     return List.of(sql.append(')').toString());
   }
 
+  /**
+   * For an upsert on one integer key, a {@link GrowingKeyWriter} that appends to the final table
+   * while keys grow and stages the rest; otherwise a writer into the staging table.
+   */
   @Override
   public StagingWriter stagingWriter(Connection connection, TableName staging, RecordValues values) throws SQLException {
     DuckDBConnection duckdb = connection.unwrap(DuckDBConnection.class);
+    TableName table = tablesByStaging.get(staging);
+    List<String> keys = table == null ? null : upsertKeys.get(table);
+    if (keys == null || keys.size() != 1) {
+      return stagingAppender(duckdb, staging, values);
+    }
+    AppenderStagingWriter.TableLayout layout = tableLayout(connection, table, values);
+    if (layout == null) {
+      return stagingAppender(duckdb, staging, values);
+    }
+    List<Column> columns = values.columns();
+    String keyProperty = null;
+    List<String> integerProperties = new ArrayList<>();
+    for (int i = 0; i < layout.sources().length; i++) {
+      int source = layout.sources()[i];
+      if (source < 0 || layout.kinds()[i] != AppenderStagingWriter.StagedColumn.BIGINT) {
+        continue;
+      }
+      Column column = columns.get(source);
+      if (column.name().equals(keys.get(0))) {
+        keyProperty = column.property();
+      } else {
+        integerProperties.add(column.property());
+      }
+    }
+    if (keyProperty == null) {
+      return stagingAppender(duckdb, staging, values);
+    }
+    Long largestKey;
+    try (Statement statement = connection.createStatement();
+        ResultSet largest = statement.executeQuery("SELECT max(" + quote(keys.get(0)) + ") FROM " + table.sql(this))) {
+      largest.next();
+      largestKey = (Long) largest.getObject(1, Long.class);
+    }
+    AppenderStagingWriter direct =
+        new AppenderStagingWriter(duckdb.createAppender(table.schema(), table.table()), values, layout);
+    return new GrowingKeyWriter(direct, keyProperty, integerProperties.toArray(new String[0]), largestKey, () -> {
+      try {
+        return stagingAppender(duckdb, staging, values);
+      } catch (SQLException e) {
+        throw new JdbcLoadException("Could not open the staging table " + staging, e);
+      }
+    });
+  }
+
+  private static AppenderStagingWriter stagingAppender(DuckDBConnection duckdb, TableName staging, RecordValues values)
+      throws SQLException {
     return new AppenderStagingWriter(duckdb.createAppender("temp", "main", staging.table()), values);
+  }
+
+  /** {@code append-only} and {@code overwrite} batches go straight into the final table. */
+  @Override
+  public boolean appendsDirectly() {
+    return true;
+  }
+
+  /**
+   * The appender on the final table; when a column cannot be appended from a record's value (a
+   * date or a time, which DuckDB casts from text), the batch is staged and inserted by {@link
+   * StagingWriter#finish()} instead.
+   */
+  @Override
+  public StagingWriter appendWriter(Connection connection, TableName table, RecordValues values) throws SQLException {
+    DuckDBConnection duckdb = connection.unwrap(DuckDBConnection.class);
+    AppenderStagingWriter.TableLayout layout = tableLayout(connection, table, values);
+    if (layout != null) {
+      return new AppenderStagingWriter(duckdb.createAppender(table.schema(), table.table()), values, layout);
+    }
+    TableName staging = stagingTable(table);
+    for (String statement : createStagingTable(staging, values.columns())) {
+      execute(connection, statement);
+    }
+    StagingWriter staged = stagingAppender(duckdb, staging, values);
+    StringBuilder insert = new StringBuilder("INSERT INTO ").append(table.sql(this)).append(" (")
+        .append(columnList(values.columns(), "")).append(") SELECT ");
+    for (int i = 0; i < values.columns().size(); i++) {
+      Column column = values.columns().get(i);
+      // integers stay HUGEINT: the column may have been widened since the values were read
+      insert.append(i == 0 ? "" : ", ").append(column.type().kind() == ColumnType.Kind.BIGINT
+          ? quote(column.name()) : stagedValue(column, ""));
+    }
+    String insertSql = insert.append(" FROM ").append(staging.sql(this)).toString();
+    return new StagingWriter() {
+      @Override
+      public void write(com.fasterxml.jackson.databind.node.ObjectNode record, long rowNumber) {
+        staged.write(record, rowNumber);
+      }
+
+      @Override
+      public void finish() {
+        staged.finish();
+        try {
+          execute(connection, insertSql);
+          for (String statement : dropStagingTable(staging)) {
+            execute(connection, statement);
+          }
+        } catch (SQLException e) {
+          throw new JdbcLoadException("Could not insert a batch into " + table, e);
+        }
+      }
+
+      @Override
+      public void cancel() {
+        staged.cancel();
+      }
+    };
+  }
+
+  private static void execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  /**
+   * How a record maps onto the table's columns (read from the catalog inside the batch's
+   * transaction, so columns added or widened by the sink count), or null when a column cannot be
+   * appended straight from a record's value.
+   */
+  AppenderStagingWriter.TableLayout tableLayout(Connection connection, TableName table, RecordValues values)
+      throws SQLException {
+    List<Column> columns = values.columns();
+    Map<String, Integer> byName = new HashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      byName.put(columns.get(i).name(), i);
+    }
+    List<Integer> sources = new ArrayList<>();
+    List<AppenderStagingWriter.StagedColumn> kinds = new ArrayList<>();
+    List<Integer> precisions = new ArrayList<>();
+    List<Integer> scales = new ArrayList<>();
+    try (PreparedStatement query = connection.prepareStatement(
+        "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns"
+            + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+      query.setString(1, table.schema());
+      query.setString(2, table.table());
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          Integer source = byName.remove(rows.getString(1));
+          AppenderStagingWriter.StagedColumn kind =
+              source == null ? AppenderStagingWriter.StagedColumn.TEXT
+                  : appendedKind(rows.getString(2), columns.get(source).type().kind());
+          if (kind == null) {
+            return null;
+          }
+          sources.add(source == null ? -1 : source);
+          kinds.add(kind);
+          precisions.add(rows.getInt(3));
+          scales.add(rows.getInt(4));
+        }
+      }
+    }
+    if (!byName.isEmpty() || sources.isEmpty()) {
+      return null;
+    }
+    return new AppenderStagingWriter.TableLayout(
+        sources.stream().mapToInt(Integer::intValue).toArray(),
+        kinds.toArray(new AppenderStagingWriter.StagedColumn[0]),
+        precisions.stream().mapToInt(Integer::intValue).toArray(),
+        scales.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /**
+   * How a value of the given kind is appended to a column of DuckDB's {@code data_type}, or null
+   * when the appender cannot take it as it comes (dates and times are cast from text).
+   */
+  private static AppenderStagingWriter.StagedColumn appendedKind(String dataType, ColumnType.Kind kind) {
+    String type = dataType.toUpperCase(Locale.ROOT);
+    boolean number = kind == ColumnType.Kind.BIGINT || kind == ColumnType.Kind.NUMERIC;
+    if (type.equals("BIGINT") && kind == ColumnType.Kind.BIGINT) {
+      return AppenderStagingWriter.StagedColumn.BIGINT;
+    }
+    if (type.equals("HUGEINT") && number) {
+      return AppenderStagingWriter.StagedColumn.HUGEINT;
+    }
+    if (type.startsWith("DECIMAL") && number) {
+      return AppenderStagingWriter.StagedColumn.DECIMAL;
+    }
+    if (type.equals("BOOLEAN") && kind == ColumnType.Kind.BOOLEAN) {
+      return AppenderStagingWriter.StagedColumn.BOOLEAN;
+    }
+    if (type.equals("TIMESTAMP WITH TIME ZONE") && kind == ColumnType.Kind.TIMESTAMP_TZ) {
+      return AppenderStagingWriter.StagedColumn.TIMESTAMP;
+    }
+    if ((type.equals("VARCHAR") && (kind == ColumnType.Kind.TEXT || kind == ColumnType.Kind.NUMERIC
+        || kind == ColumnType.Kind.OTHER)) || (type.equals("JSON") && kind == ColumnType.Kind.JSON)) {
+      return AppenderStagingWriter.StagedColumn.TEXT;
+    }
+    return null;
   }
 }

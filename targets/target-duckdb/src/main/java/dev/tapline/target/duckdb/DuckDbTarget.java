@@ -25,8 +25,6 @@ import org.duckdb.DuckDBConnection;
  */
 public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
 
-  private static final SqlDialect DIALECT = new DuckDbDialect();
-
   /** The settings of target-duckdb. */
   public record Settings(
       @Setting(description = "The DuckDB database file; created when missing", defaultValue = "tapline.duckdb",
@@ -61,6 +59,8 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
 
   private static final class SharedDatabase {
     final DuckDBConnection root;
+    /** The run's dialect, which remembers the run's tables (see {@link DuckDbDialect}). */
+    final DuckDbDialect dialect = new DuckDbDialect();
     int users;
 
     SharedDatabase(DuckDBConnection root) {
@@ -77,9 +77,11 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
     return "Loads Singer streams into a DuckDB database file with the DuckDB appender, upserting on key properties.";
   }
 
+  /** Called after {@link #connect} for each sink, so the run's database is open. */
   @Override
-  protected SqlDialect dialect(Settings settings) {
-    return DIALECT;
+  protected synchronized SqlDialect dialect(Settings settings) {
+    SharedDatabase database = databases.get(settings);
+    return database == null ? new DuckDbDialect() : database.dialect;
   }
 
   @Override
