@@ -211,10 +211,24 @@ final class TargetRun<S extends Record> {
     }
   }
 
+  /** Streams whose SCHEMA had a top-level type that is not a JSON Schema type (warned once). */
+  private final java.util.Set<String> lenientSchemas = new java.util.HashSet<>();
+
   private void handleSchema(SchemaMessage message, long lineNumber) {
     String stream = message.stream();
     ObjectNode schema = message.schema();
     JsonNode type = schema.get("type");
+    if (type != null && !allowsObject(type) && !namesJsonType(type) && message.properties() != null) {
+      // Python targets only read "properties"; some taps' schemas say e.g. "type": "date-time" at the top
+      if (lenientSchemas.add(stream)) {
+        log.warn("Line " + lineNumber + ": the SCHEMA of stream '" + stream + "' has type " + type
+            + ", which is not a JSON Schema type; it is read as an object schema with the properties it lists");
+      }
+      schema = schema.deepCopy();
+      schema.put("type", "object");
+      message = new SchemaMessage(stream, schema, message.keyProperties(), message.bookmarkProperties());
+      type = schema.get("type");
+    }
     if (type != null && !allowsObject(type)) {
       throw new ProtocolException("Line " + lineNumber + ": the SCHEMA of stream '" + stream
           + "' is not an object schema (its type is " + type + "). A record schema must have type \"object\".",
@@ -258,6 +272,22 @@ final class TargetRun<S extends Record> {
         stream, sinkSchema, message.keyProperties(), message, settings, sdk));
     streams.put(stream, new StreamLoader(stream, message, validator, sink));
     recordCounts.putIfAbsent(stream, 0L);
+  }
+
+  private static final java.util.Set<String> JSON_TYPES =
+      java.util.Set.of("object", "array", "string", "number", "integer", "boolean", "null");
+
+  /** Whether a schema's type names only JSON Schema's own types (so a non-object one is meant). */
+  private static boolean namesJsonType(JsonNode type) {
+    if (type.isTextual()) {
+      return JSON_TYPES.contains(type.textValue());
+    }
+    for (JsonNode item : type) {
+      if (!item.isTextual() || !JSON_TYPES.contains(item.textValue())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean allowsObject(JsonNode type) {

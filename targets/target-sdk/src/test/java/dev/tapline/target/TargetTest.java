@@ -289,6 +289,20 @@ class TargetTest {
   }
 
   @Test
+  void aTopLevelTypeThatIsNoJsonSchemaTypeIsReadAsAnObjectSchema() {
+    // as pipelinewise-target-snowflake's test streams declare it; the Python targets accept them
+    String schema = "{\"type\":\"SCHEMA\",\"stream\":\"a\",\"schema\":{\"properties\":{\"id\":{\"type\":[\"integer\"]}},"
+        + "\"type\":\"date-time\"},\"key_properties\":[\"id\"]}\n";
+    TargetHarness.Result result = run(schema + "{\"type\":\"RECORD\",\"stream\":\"a\",\"record\":{\"id\":1}}\n"
+        + schema + "{\"type\":\"RECORD\",\"stream\":\"a\",\"record\":{\"id\":\"x\"}}\n",
+        config(10).put("validate_records", true));
+    assertEquals(1, result.exitCode(), result.stderr());
+    assertTrue(result.stderr().contains("has type \"date-time\", which is not a JSON Schema type"), result.stderr());
+    assertEquals(1, result.stderr().split("not a JSON Schema type", -1).length - 1, result.stderr());
+    assertTrue(result.stderr().contains("Line 4: a RECORD of stream 'a' does not match"), result.stderr());
+  }
+
+  @Test
   void aSchemaThatIsNotAnObjectFails() {
     TargetHarness.Result result = run("{\"type\":\"SCHEMA\",\"stream\":\"a\",\"schema\":{\"type\":\"array\",\"properties\":{}},\"key_properties\":[]}\n",
         config(10));
