@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -54,6 +55,46 @@ public final class MessageReader implements Closeable {
   public MessageReader(InputStream in, Consumer<String> warnings) {
     this.in = in;
     this.warnings = warnings;
+    warmUp();
+  }
+
+  private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+
+  /** One line of every kind the parser handles: message types, value types, optional fields. */
+  private static final String[] WARM_UP_LINES = {
+    "{\"type\":\"SCHEMA\",\"stream\":\"s\",\"schema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":[\"null\",\"integer\"]}}},"
+        + "\"key_properties\":[\"a\"],\"bookmark_properties\":[\"b\"]}",
+    "{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{\"a\":1,\"b\":\"t\\u00e9\\n\",\"c\":2.50,\"d\":12345678901,"
+        + "\"e\":123456789012345678901234567890,\"f\":true,\"g\":false,\"h\":null,\"i\":[1,\"x\",{\"j\":[]}],\"k\":{},"
+        + "\"l\":1e3},\"time_extracted\":\"2024-01-02T03:04:05.123456Z\",\"version\":7}",
+    "{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{\"a\":2},\"time_extracted\":\"2024-01-02T03:04:05+01:00\"}",
+    "{\"type\":\"RECORD\",\"record\":{},\"stream\":\"s\",\"other\":{\"x\":[1]}}",
+    "{\"type\":\"STATE\",\"value\":{\"bookmarks\":{\"s\":{\"a\":1}}}}",
+    "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"s\",\"version\":7}",
+    "{\"type\":\"BATCH\",\"stream\":\"s\",\"encoding\":{\"format\":\"jsonl\",\"compression\":\"gzip\"},"
+        + "\"manifest\":[\"file:///tmp/a.jsonl.gz\"]}",
+    "{\"type\":\"NOTHING_WE_KNOW\",\"stream\":\"s\"}",
+  };
+
+  /**
+   * Parses one line of every kind a few times, once per process, so that the JIT's profile of the
+   * parser has seen every branch: otherwise the first STATE or a first large number deep into a
+   * run throws the compiled parser away and compiles it again (each compile of this large method
+   * costs a couple of hundred milliseconds of CPU).
+   */
+  private static void warmUp() {
+    if (!WARMED_UP.compareAndSet(false, true)) {
+      return;
+    }
+    ParseContext context = new ParseContext();
+    Consumer<String> ignored = warning -> { };
+    for (int round = 0; round < 4; round++) {
+      for (String text : WARM_UP_LINES) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        context.recordStart = -1;
+        parse(bytes, 0, bytes.length, 1, ignored, context);
+      }
+    }
   }
 
   /**
