@@ -67,11 +67,12 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
   private final Map<String, List<ObjectNode>> lists = new ConcurrentHashMap<>();
   private final Deque<ResponseDefinition> faults = new ArrayDeque<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
-  private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+  private final Map<String, RenderedPage> cache = new ConcurrentHashMap<>();
   private final Map<String, Sorted> sorted = new ConcurrentHashMap<>();
   private final Map<String, java.util.Set<String>> headers = new ConcurrentHashMap<>();
   private volatile String apiKey;
   private volatile boolean recordRequests = true;
+  private volatile boolean gzip = true;
   private long sequence;
 
   /** An empty API; add objects with {@link #add} or {@link #cloneExamples}. */
@@ -101,6 +102,30 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
   public FakeStripe recordRequests(boolean value) {
     this.recordRequests = value;
     return this;
+  }
+
+  /**
+   * Whether to answer {@code Accept-Encoding: gzip} with a compressed body, as Stripe does (on by
+   * default). Each page is compressed once and kept, so the sandbox does not spend a core on gzip
+   * while a benchmark measures the client.
+   */
+  public FakeStripe gzip(boolean value) {
+    this.gzip = value;
+    return this;
+  }
+
+  /**
+   * Renders (and compresses) every page of {@code limit} objects of an unfiltered list now, so the
+   * requests of a benchmark are answered from prepared bytes from the first one on. A request whose
+   * {@code created} filters cover the whole list gets the same pages.
+   */
+  public synchronized void prerender(String path, int limit) {
+    Sorted list = sorted.computeIfAbsent(path, p -> Sorted.of(lists.get(p)));
+    int size = list.objects.length;
+    for (int start = 0; start < size; start += limit) {
+      int end = Math.min(size, start + limit);
+      list.page(start, end, end < size, path).gzipped();
+    }
   }
 
   /** Stripe's example object of a type ({@code charge}, {@code invoice}, ...), as a fresh copy. */
@@ -305,12 +330,12 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
       return json(401, errorBody(401));
     }
     String url = request.getUrl();
-    byte[] cached = cache.get(url);
+    RenderedPage cached = cache.get(url);
     if (cached != null) {
-      return json(200, cached);
+      return page(cached, request);
     }
     String path = URI.create(url).getPath();
-    byte[] body;
+    RenderedPage body;
     synchronized (this) {
       if (path.startsWith("/v1/invoices/") && path.endsWith("/lines")) {
         String invoice = path.substring("/v1/invoices/".length(), path.length() - "/lines".length());
@@ -329,7 +354,44 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
       }
     }
     cache.put(url, body);
-    return json(200, body);
+    return page(body, request);
+  }
+
+  private ResponseDefinition page(RenderedPage page, Request request) {
+    String accepted = request.getHeader("Accept-Encoding");
+    if (gzip && accepted != null && accepted.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
+      return ResponseDefinitionBuilder.responseDefinition().withStatus(200)
+          .withHeader("Content-Type", "application/json")
+          .withHeader("Content-Encoding", "gzip")
+          .withHeader("Request-Id", "req_tapline")
+          .withBody(page.gzipped()).build();
+    }
+    return json(200, page.body);
+  }
+
+  /** A page's JSON, and the same compressed once when first asked for. */
+  private static final class RenderedPage {
+    final byte[] body;
+    private volatile byte[] gzipped;
+
+    RenderedPage(byte[] body) {
+      this.body = body;
+    }
+
+    byte[] gzipped() {
+      byte[] compressed = gzipped;
+      if (compressed == null) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length / 4);
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+          zip.write(body);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        compressed = out.toByteArray();
+        gzipped = compressed;
+      }
+      return compressed;
+    }
   }
 
   /**
@@ -341,6 +403,7 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
     final long[] created;
     final byte[][] bytes;
     final Map<String, Integer> positions = new java.util.HashMap<>();
+    final Map<String, RenderedPage> pages = new ConcurrentHashMap<>();
 
     private Sorted(List<ObjectNode> list) {
       List<ObjectNode> copy = new ArrayList<>(list);
@@ -356,6 +419,26 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
 
     static Sorted of(List<ObjectNode> list) {
       return new Sorted(list);
+    }
+
+    /** The page of objects {@code start} (inclusive) to {@code end}, rendered once. */
+    RenderedPage page(int start, int end, boolean more, String path) {
+      return pages.computeIfAbsent(start + ":" + end + ":" + more + ":" + path,
+          key -> new RenderedPage(render(start, end, more, path)));
+    }
+
+    private byte[] render(int start, int end, boolean more, String path) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + (end - start) * 4096);
+      out.writeBytes("{\"object\":\"list\",\"data\":[".getBytes(StandardCharsets.UTF_8));
+      for (int i = start; i < end; i++) {
+        if (i > start) {
+          out.write(',');
+        }
+        out.writeBytes(bytes(i));
+      }
+      out.writeBytes(("],\"has_more\":" + more + ",\"url\":" + Json.write(Json.NODES.textNode(path)) + "}")
+          .getBytes(StandardCharsets.UTF_8));
+      return out.toByteArray();
     }
 
     byte[] bytes(int index) {
@@ -433,7 +516,7 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
     return kept;
   }
 
-  private static byte[] page(Sorted list, Request request, String path) {
+  private static RenderedPage page(Sorted list, Request request, String path) {
     Long gte = number(request, "created[gte]");
     Long gt = number(request, "created[gt]");
     Long lt = number(request, "created[lt]");
@@ -461,17 +544,7 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
       start = position == null ? to : Math.max(from, position + 1);
     }
     int end = Math.max(start, Math.min(to, start + limit));
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + (end - start) * 4096);
-    out.writeBytes("{\"object\":\"list\",\"data\":[".getBytes(StandardCharsets.UTF_8));
-    for (int i = start; i < end; i++) {
-      if (i > start) {
-        out.write(',');
-      }
-      out.writeBytes(list.bytes(i));
-    }
-    out.writeBytes(("],\"has_more\":" + (end < to) + ",\"url\":" + Json.write(Json.NODES.textNode(path)) + "}")
-        .getBytes(StandardCharsets.UTF_8));
-    return out.toByteArray();
+    return list.page(start, end, end < to, path);
   }
 
   private static List<ObjectNode> sorted(List<ObjectNode> objects) {

@@ -11,9 +11,12 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * A local Stripe-like server for trying tap-stripe without an account: {@code stripe-sandbox
- * [PORT [OBJECTS_PER_LIST [LIST,...]]]} (lists such as {@code charges,customers}; all by default) serves clones of Stripe's example objects on 127.0.0.1, prints its
- * URL on stdout and serves until killed. Any API key is accepted. Point tap-stripe's {@code
- * api_url} at the printed URL.
+ * [PORT [OBJECTS_PER_LIST [LIST,...]]]} (lists such as {@code charges,customers}; all by
+ * default) serves clones of Stripe's example objects on 127.0.0.1, prints its URL on stdout and
+ * serves until killed. Any API key is accepted. Point tap-stripe's {@code api_url} at the printed
+ * URL. Lists named on the command line have their pages of 100 rendered and compressed before the
+ * URL is printed (for benchmarks); {@code STRIPE_SANDBOX_GZIP=off} answers uncompressed even when
+ * the client accepts gzip.
  */
 public final class StripeSandbox implements AutoCloseable {
 
@@ -28,6 +31,8 @@ public final class StripeSandbox implements AutoCloseable {
         .port(port)
         .containerThreads(16)
         .disableRequestJournal()
+        // FakeStripe compresses each page once itself; WireMock would gzip every response again
+        .gzipDisabled(true)
         .extensions(api));
     server.start();
     server.stubFor(any(anyUrl()).willReturn(ok()));
@@ -51,7 +56,8 @@ public final class StripeSandbox implements AutoCloseable {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 12111;
     int objects = args.length > 1 ? Integer.parseInt(args[1]) : 25;
     long firstCreated = Instant.now().minus(90, ChronoUnit.DAYS).getEpochSecond();
-    FakeStripe api = new FakeStripe().recordRequests(false);
+    FakeStripe api = new FakeStripe().recordRequests(false)
+        .gzip(!"off".equals(System.getenv("STRIPE_SANDBOX_GZIP")));
     if (args.length > 2) {
       long step = Math.max(1, 80L * 86_400 / Math.max(1, objects));
       for (String list : args[2].split(",")) {
@@ -63,6 +69,8 @@ public final class StripeSandbox implements AutoCloseable {
         for (int i = 0; i < objects; i++) {
           api.add(path, api.cloneOf(type, firstCreated + i * step));
         }
+        // tap-stripe's page size: a benchmark's requests are then answered from prepared bytes
+        api.prerender(path, 100);
       }
     } else {
       api.cloneExamples(objects, firstCreated, 3600);

@@ -40,6 +40,31 @@ class StripeSandboxTest {
   }
 
   @Test
+  void gzipIsServedWhenAcceptedAndPrerenderedPagesMatchRenderedOnes() throws Exception {
+    FakeStripe api = new FakeStripe().cloneExamples(5, 1_700_000_000L, 100);
+    try (StripeSandbox sandbox = new StripeSandbox(0, api)) {
+      String url = sandbox.url() + "/v1/charges?limit=2&created%5Bgte%5D=0";
+      JsonNode plain = get(sandbox, "/v1/charges?limit=2&created%5Bgte%5D=0", "k");
+      api.prerender("/v1/charges", 2);
+      HttpResponse<byte[]> zipped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+          .header("Authorization", "Bearer k").header("Accept-Encoding", "gzip").build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(""));
+      byte[] body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))
+          .readAllBytes();
+      assertEquals(plain, Json.MAPPER.readTree(body));
+      assertEquals(2, plain.path("data").size());
+
+      api.gzip(false);
+      HttpResponse<byte[]> identity = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+          .header("Authorization", "Bearer k").header("Accept-Encoding", "gzip").build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertTrue(identity.headers().firstValue("Content-Encoding").isEmpty());
+      assertEquals(plain, Json.MAPPER.readTree(identity.body()));
+    }
+  }
+
+  @Test
   void aWrongKeyGetsStripesErrorBody() throws Exception {
     try (StripeSandbox sandbox = new StripeSandbox(0, new FakeStripe().requireKey("sk_test_right"))) {
       JsonNode answer = get(sandbox, "/v1/customers", "sk_test_wrong");
