@@ -108,6 +108,15 @@ final class TapCommand implements Callable<Integer> {
     Tap raw = tap;
     Tap.Bound<?> bound = raw.bind(config);
     List<TapStream> streams = raw.streamsOf((Record) bound.settings());
+    try {
+      return runStreams(raw, bound, streams, started);
+    } finally {
+      close(streams);
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private int runStreams(Tap raw, Tap.Bound<?> bound, List<TapStream> streams, long started) {
     if (discover) {
       Catalog catalog = Discovery.catalog(streams);
       writeText(Json.writePretty(catalog.toJson()) + "\n");
@@ -131,6 +140,21 @@ final class TapCommand implements Callable<Integer> {
       log.metric(Json.write(metric));
     }
     return 0;
+  }
+
+  /** Closes the streams that hold resources (see {@link TapStream}), each once; never throws. */
+  private void close(List<TapStream> streams) {
+    java.util.Set<TapStream> closed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (TapStream stream : streams) {
+      if (stream instanceof AutoCloseable closeable && closed.add(stream)) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          log.warn("A stream (" + stream.getClass().getSimpleName() + ") did not close cleanly: "
+              + Sync.describe(e));
+        }
+      }
+    }
   }
 
   /** A state file holds the state value, or a STATE message, or (from a target's log) its last line. */

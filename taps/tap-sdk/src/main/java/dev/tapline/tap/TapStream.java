@@ -16,6 +16,11 @@ import java.util.stream.Stream;
  * at the source, which is faster). The SCHEMA sent is always the stream's own schema ({@link
  * #specFor} the replication method in use) without the deselected properties: a schema edited in
  * a catalog file is not used (records are built to the stream's schema).
+ *
+ * <p>A stream that holds resources for the run (an HTTP client, a connection pool) also
+ * implements {@link AutoCloseable}: the SDK closes it once the run ends, whatever its outcome
+ * (sync, discovery, {@code --test} or failure), on the main thread, after every stream's records
+ * were closed. Streams sharing one resource each close it, so it must tolerate a second close.
  */
 public interface TapStream {
 

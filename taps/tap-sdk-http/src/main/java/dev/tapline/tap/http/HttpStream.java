@@ -46,7 +46,7 @@ import java.util.stream.StreamSupport;
  * "replication_key_value": ...}]} in the child's bookmark. Without it, the parent is read with
  * the child's context (so from the child's one starting value).
  */
-public abstract class HttpStream implements TapStream {
+public abstract class HttpStream implements TapStream, AutoCloseable {
 
   private final ApiClient client;
   private volatile JsonPointer compiledPointer;
@@ -58,6 +58,16 @@ public abstract class HttpStream implements TapStream {
   /** The client requests go through. */
   protected final ApiClient client() {
     return client;
+  }
+
+  /**
+   * Closes the client (its connections and threads). The SDK calls it once the run ends, for
+   * every stream the tap listed (see {@link TapStream}); a client shared by several streams is
+   * closed once per stream, which it tolerates. Do not read the stream afterwards.
+   */
+  @Override
+  public void close() {
+    client.close();
   }
 
   /**
