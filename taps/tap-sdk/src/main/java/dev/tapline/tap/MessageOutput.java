@@ -111,7 +111,11 @@ final class MessageOutput implements AutoCloseable {
           .getBytes(StandardCharsets.US_ASCII);
     }
     append(recordPrefix);
-    writeRecordFields(record);
+    if (record instanceof LazyObjectNode lazy && lazy.isUnread()) {
+      writeRaw(lazy.tape(), lazy.container());
+    } else {
+      writeRecordFields(record);
+    }
     append(extractedSuffix);
   }
 
@@ -171,6 +175,14 @@ final class MessageOutput implements AutoCloseable {
       writeAscii(decimal.text());
       return;
     }
+    if (node instanceof LazyObjectNode lazy && lazy.isUnread()) {
+      writeRaw(lazy.tape(), lazy.container());
+      return;
+    }
+    if (node instanceof LazyArrayNode lazy && lazy.isUnread()) {
+      writeRaw(lazy.tape(), lazy.container());
+      return;
+    }
     switch (node.getNodeType()) {
       case STRING -> writeString(node.textValue());
       case NUMBER -> {
@@ -224,6 +236,40 @@ final class MessageOutput implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * An object or array of a checked JSON text, as its bytes; whitespace outside strings is left
+   * out (a pretty-printed response must not break the line).
+   */
+  private void writeRaw(JsonTape tape, int container) {
+    byte[] source = tape.bytes;
+    int from = tape.starts[container];
+    int length = tape.ends[container] + 1 - from;
+    ensure(length);
+    if (!tape.spaced) {
+      System.arraycopy(source, from, buffer, count, length);
+      count += length;
+      return;
+    }
+    byte[] target = buffer;
+    int at = count;
+    boolean inString = false;
+    for (int i = from, end = from + length; i < end; i++) {
+      byte b = source[i];
+      if (inString) {
+        target[at++] = b;
+        if (b == '\\') {
+          target[at++] = source[++i];
+        } else if (b == '"') {
+          inString = false;
+        }
+      } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        target[at++] = b;
+        inString = b == '"';
+      }
+    }
+    count = at;
   }
 
   private void writeBinary(JsonNode node) {

@@ -43,8 +43,11 @@ public final class RecordLayout {
     return new ObjectNode(Json.NODES, new CompactMap(names, values, values.length));
   }
 
-  /** An insertion-ordered map over parallel arrays; names are copied only when changed. */
-  private static final class CompactMap extends AbstractMap<String, JsonNode> {
+  /**
+   * An insertion-ordered map over parallel arrays; names are copied only when changed. Also holds
+   * the members of a {@link LazyObjectNode} once read.
+   */
+  static final class CompactMap extends AbstractMap<String, JsonNode> {
     private String[] keys;
     private JsonNode[] values;
     private int size;

@@ -3,7 +3,7 @@ package dev.tapline.tap.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tapline.spec.Json;
 import dev.tapline.spec.TaplineException;
-import java.io.IOException;
+import dev.tapline.tap.LazyJson;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * A response of the API: status, headers and body, read completely. The body is parsed as JSON
- * once, on first use (numbers exact); the paginator and the stream share that tree. Used on one
- * thread.
+ * once, on first use (numbers exact), by {@link LazyJson}: the text is checked whole, and objects
+ * and arrays are read as they are used, so records' nested values that nobody reads are written
+ * out as the bytes they came as. The paginator and the stream share that tree. Used on one thread
+ * at a time.
  */
 public final class ApiResponse {
 
@@ -72,8 +74,8 @@ public final class ApiResponse {
   public JsonNode json() {
     if (json == null) {
       try {
-        json = body.length == 0 ? Json.NODES.missingNode() : Json.MAPPER.readTree(body);
-      } catch (IOException e) {
+        json = body.length == 0 ? Json.NODES.missingNode() : LazyJson.parse(body);
+      } catch (IllegalArgumentException e) {
         String start = bodyText();
         throw new TaplineException("The response of " + ApiClient.redactedUrl(request)
             + " is not JSON; it starts with: " + start.substring(0, Math.min(200, start.length())));
