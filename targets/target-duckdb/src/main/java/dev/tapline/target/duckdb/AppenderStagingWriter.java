@@ -196,6 +196,16 @@ final class AppenderStagingWriter implements StagingWriter {
       throw refused(index, number.toPlainString(), "has more than " + (precisions[index] - scale)
           + " digits before the point, which its column DECIMAL(" + precisions[index] + "," + scale + ") cannot hold");
     }
+    if (precisions[index] > 9 && number.precision() <= 18) {
+      // the unscaled value as DuckDB stores it (64 or 128 bits), without its checks and BigInteger shifts
+      long unscaled = number.unscaledValue().longValue();
+      if (precisions[index] > 18) {
+        appender.appendDecimal(unscaled, unscaled >> 63);
+      } else {
+        appender.appendDecimal(unscaled);
+      }
+      return;
+    }
     appender.append(number);
   }
 

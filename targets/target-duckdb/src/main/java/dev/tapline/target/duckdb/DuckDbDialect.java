@@ -17,20 +17,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBConnection;
 
 /**
  * DuckDB: records go in with the DuckDB appender as typed values. {@code append-only} and {@code
- * overwrite} batches, and the part of an upsert batch whose single integer key keeps growing (see
- * {@link GrowingKeyWriter}), are appended straight into the final table; the rest is appended to a
- * temporary staging table and merged. Keys are not enforced by constraints (DuckDB's index checks
+ * overwrite} batches, and the part of an upsert batch whose single integer key keeps growing, are
+ * appended straight into the final table; the rest is appended to a temporary staging table and
+ * merged. Keys are not enforced by constraints (DuckDB's index checks
  * reject a delete and re-insert of a key in one transaction, and maintaining the index costs more
  * than the load); the merge deletes the staged keys and inserts the last row of each.
- *
- * <p>One instance per run: it remembers, from the DDL the sink asks for, which table a staging
- * table belongs to and which key an upsert table has, because {@link #stagingWriter} is told
- * neither.
  *
  * <p>DuckDB's {@code DECIMAL} holds at most 38 digits: a number without declared precision becomes
  * {@code DECIMAL(38,s)} with the scale its {@code multipleOf} implies, else {@code DECIMAL(38,9)} (values with more than 9 decimals are rounded to 9, values with more than
@@ -41,37 +36,6 @@ public final class DuckDbDialect extends GenericSqlDialect {
 
   static final int MAX_DECIMAL_DIGITS = 38;
   static final int DEFAULT_SCALE = 9;
-
-  private final Map<TableName, TableName> tablesByStaging = new ConcurrentHashMap<>();
-  private final Map<TableName, List<String>> upsertKeys = new ConcurrentHashMap<>();
-
-  @Override
-  public TableName stagingTable(TableName table) {
-    TableName staging = super.stagingTable(table);
-    tablesByStaging.put(staging, table);
-    return staging;
-  }
-
-  @Override
-  public String createTable(TableName table, List<Column> columns, List<String> keyColumns) {
-    rememberKey(table, keyColumns);
-    return super.createTable(table, columns, keyColumns);
-  }
-
-  /** Called by the sink for an existing table it upserts into (DuckDB enforces no key to change). */
-  @Override
-  public List<String> changeKey(TableName table, List<String> oldKey, List<String> newKey) {
-    rememberKey(table, newKey);
-    return super.changeKey(table, oldKey, newKey);
-  }
-
-  private void rememberKey(TableName table, List<String> keyColumns) {
-    if (keyColumns.isEmpty()) {
-      upsertKeys.remove(table);
-    } else {
-      upsertKeys.put(table, List.copyOf(keyColumns));
-    }
-  }
 
   @Override
   public String defaultSchema() {
@@ -103,10 +67,6 @@ public final class DuckDbDialect extends GenericSqlDialect {
   public List<String> upsertStatements(
       Connection connection, TableName table, TableName staging, List<Column> columns, List<String> keyColumns,
       boolean keysRepeat) throws SQLException {
-    if (!anyRow(connection, "SELECT 1 FROM " + staging.sql(this) + " LIMIT 1")) {
-      // every record of the batch went straight into the table (GrowingKeyWriter)
-      return List.of();
-    }
     List<String> statements = new ArrayList<>(
         super.upsertStatements(connection, table, staging, columns, keyColumns, keysRepeat));
     if (!statements.get(0).startsWith("DELETE")) {
@@ -244,55 +204,9 @@ public final class DuckDbDialect extends GenericSqlDialect {
     return List.of(sql.append(')').toString());
   }
 
-  /**
-   * For an upsert on one integer key, a {@link GrowingKeyWriter} that appends to the final table
-   * while keys grow and stages the rest; otherwise a writer into the staging table.
-   */
   @Override
   public StagingWriter stagingWriter(Connection connection, TableName staging, RecordValues values) throws SQLException {
-    DuckDBConnection duckdb = connection.unwrap(DuckDBConnection.class);
-    TableName table = tablesByStaging.get(staging);
-    List<String> keys = table == null ? null : upsertKeys.get(table);
-    if (keys == null || keys.size() != 1) {
-      return stagingAppender(duckdb, staging, values);
-    }
-    AppenderStagingWriter.TableLayout layout = tableLayout(connection, table, values);
-    if (layout == null) {
-      return stagingAppender(duckdb, staging, values);
-    }
-    List<Column> columns = values.columns();
-    String keyProperty = null;
-    List<String> integerProperties = new ArrayList<>();
-    for (int i = 0; i < layout.sources().length; i++) {
-      int source = layout.sources()[i];
-      if (source < 0 || layout.kinds()[i] != AppenderStagingWriter.StagedColumn.BIGINT) {
-        continue;
-      }
-      Column column = columns.get(source);
-      if (column.name().equals(keys.get(0))) {
-        keyProperty = column.property();
-      } else {
-        integerProperties.add(column.property());
-      }
-    }
-    if (keyProperty == null) {
-      return stagingAppender(duckdb, staging, values);
-    }
-    Long largestKey;
-    try (Statement statement = connection.createStatement();
-        ResultSet largest = statement.executeQuery("SELECT max(" + quote(keys.get(0)) + ") FROM " + table.sql(this))) {
-      largest.next();
-      largestKey = (Long) largest.getObject(1, Long.class);
-    }
-    AppenderStagingWriter direct =
-        new AppenderStagingWriter(duckdb.createAppender(table.schema(), table.table()), values, layout);
-    return new GrowingKeyWriter(direct, keyProperty, integerProperties.toArray(new String[0]), largestKey, () -> {
-      try {
-        return stagingAppender(duckdb, staging, values);
-      } catch (SQLException e) {
-        throw new JdbcLoadException("Could not open the staging table " + staging, e);
-      }
-    });
+    return stagingAppender(connection.unwrap(DuckDBConnection.class), staging, values);
   }
 
   private static AppenderStagingWriter stagingAppender(DuckDBConnection duckdb, TableName staging, RecordValues values)
@@ -303,6 +217,15 @@ public final class DuckDbDialect extends GenericSqlDialect {
   /** {@code append-only} and {@code overwrite} batches go straight into the final table. */
   @Override
   public boolean appendsDirectly() {
+    return true;
+  }
+
+  /**
+   * So do upsert batches while their one integer key grows (the sink switches the rest of a batch
+   * to staging at the first key that does not): the staging copy and the merge are skipped.
+   */
+  @Override
+  public boolean upsertsNewKeysDirectly() {
     return true;
   }
 

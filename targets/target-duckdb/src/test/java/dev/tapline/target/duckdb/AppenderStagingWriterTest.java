@@ -59,6 +59,7 @@ class AppenderStagingWriterTest {
         new Column("id", "id", ColumnType.BIGINT),
         new Column("amount", "amount", DIALECT.columnType(ColumnType.numeric(null, 2))),
         new Column("price", "price", ColumnType.numeric(20, 2)),
+        new Column("fee", "fee", ColumnType.numeric(12, 4)),
         new Column("paid", "paid", ColumnType.BOOLEAN),
         new Column("at", "at", ColumnType.TIMESTAMP_TZ),
         new Column("day", "day", ColumnType.DATE),
@@ -66,15 +67,16 @@ class AppenderStagingWriterTest {
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:")) {
       connection.setAutoCommit(false);
       stage(connection, columns,
-          "{\"id\":123456789012345678901234567890,\"amount\":99999999999999999.99,\"price\":0.1,\"paid\":true,"
+          "{\"id\":123456789012345678901234567890,\"amount\":99999999999999999.99,\"price\":0.1,\"fee\":-12.3456,\"paid\":true,"
               + "\"at\":\"2024-03-01T10:15:30.123456+05:30\",\"day\":\"2024-02-29\",\"note\":\"a\\u0000b\"}",
-          "{\"id\":-7,\"amount\":null,\"price\":2.345,\"paid\":false,\"at\":\"1999-12-31T23:59:59\"}");
+          "{\"id\":-7,\"amount\":-0.5,\"price\":-2.345,\"fee\":99999999.9999,\"paid\":false,\"at\":\"1999-12-31T23:59:59\"}");
       try (Statement statement = connection.createStatement();
           ResultSet rows = statement.executeQuery("SELECT * FROM " + STAGING.sql(DIALECT) + " ORDER BY 1")) {
         assertTrue(rows.next());
         assertEquals("123456789012345678901234567890", rows.getString("id"));
         assertEquals(new BigDecimal("99999999999999999.99"), rows.getBigDecimal("amount"));
         assertEquals(new BigDecimal("0.10"), rows.getBigDecimal("price"));
+        assertEquals(new BigDecimal("-12.3456"), rows.getBigDecimal("fee"));
         assertTrue(rows.getBoolean("paid"));
         assertTrue(OffsetDateTime.parse("2024-03-01T10:15:30.123456+05:30")
             .isEqual(rows.getObject("at", OffsetDateTime.class)));
@@ -82,8 +84,9 @@ class AppenderStagingWriterTest {
         assertEquals("ab", rows.getString("note"));
         assertTrue(rows.next());
         assertEquals(-7, rows.getLong("id"));
-        assertEquals(null, rows.getObject("amount"));
-        assertEquals(new BigDecimal("2.35"), rows.getBigDecimal("price"));
+        assertEquals(new BigDecimal("-0.50"), rows.getBigDecimal("amount"));
+        assertEquals(new BigDecimal("-2.35"), rows.getBigDecimal("price"));
+        assertEquals(new BigDecimal("99999999.9999"), rows.getBigDecimal("fee"));
         assertTrue(OffsetDateTime.parse("1999-12-31T23:59:59Z").isEqual(rows.getObject("at", OffsetDateTime.class)));
       }
     }

@@ -1,17 +1,9 @@
 package dev.tapline.target.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tapline.spec.Json;
-import dev.tapline.target.jdbc.Column;
-import dev.tapline.target.jdbc.ColumnType;
-import dev.tapline.target.jdbc.InvalidDatePolicy;
-import dev.tapline.target.jdbc.RecordValues;
-import dev.tapline.target.jdbc.StagingWriter;
-import dev.tapline.target.jdbc.TableName;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -46,35 +38,6 @@ class DirectAppendTest {
 
   private static String record(String json) {
     return "{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":" + json + "}\n";
-  }
-
-  @Test
-  void aGrowingKeyGoesStraightInAndTheFirstKeyOutOfOrderSendsTheRestToTheMerge() throws SQLException {
-    List<Column> columns = List.of(new Column("id", "id", ColumnType.BIGINT), new Column("name", "name", ColumnType.TEXT));
-    DuckDbDialect dialect = new DuckDbDialect();
-    TableName table = new TableName("main", "orders");
-    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:")) {
-      connection.setAutoCommit(false);
-      execute(connection, dialect.createTable(table, columns, List.of("id")));
-      execute(connection, "INSERT INTO main.orders VALUES (10, 'old ten')");
-      TableName staging = dialect.stagingTable(table);
-      dialect.createStagingTable(staging, columns).forEach(sql -> execute(connection, sql));
-      StagingWriter writer = dialect.stagingWriter(connection, staging, new RecordValues("orders", columns, InvalidDatePolicy.ERROR));
-      GrowingKeyWriter growing = assertInstanceOf(GrowingKeyWriter.class, writer);
-      long row = 0;
-      for (String json : List.of("{\"id\":11,\"name\":\"a\"}", "{\"id\":12,\"name\":\"b\"}", "{\"id\":12,\"name\":\"c\"}",
-          "{\"id\":13,\"name\":\"d\"}", "{\"id\":10,\"name\":\"e\"}")) {
-        writer.write((ObjectNode) Json.parse(json), ++row);
-      }
-      writer.finish();
-      assertEquals(2, growing.directRows());
-      assertEquals(3, count(connection, staging.sql(dialect)));
-      List<String> merge = dialect.upsertStatements(connection, table, staging, columns, List.of("id"), true);
-      merge.forEach(sql -> execute(connection, sql));
-      connection.commit();
-      assertEquals(List.of("11 a", "12 c", "13 d", "10 e"), rows(connection,
-          "SELECT id || ' ' || name FROM main.orders ORDER BY name"));
-    }
   }
 
   @Test
@@ -155,18 +118,6 @@ class DirectAppendTest {
         new ByteArrayOutputStream(), new PrintStream(stderr, true, StandardCharsets.UTF_8), Map.of(),
         "--config", config.toString());
     return Map.entry(code, stderr.toString(StandardCharsets.UTF_8));
-  }
-
-  private static void execute(Connection connection, String sql) {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    } catch (SQLException e) {
-      throw new AssertionError(sql, e);
-    }
-  }
-
-  private static long count(Connection connection, String table) throws SQLException {
-    return rows(connection, "SELECT count(*) FROM " + table).stream().mapToLong(Long::parseLong).sum();
   }
 
   private static List<String> rows(Connection connection, String sql) throws SQLException {
