@@ -25,6 +25,11 @@ final class LazyObjectNode extends ObjectNode {
     return ((Members) _children).members == null;
   }
 
+  /** The members once read (an ordered map over arrays), or null while unread. */
+  RecordLayout.CompactMap readMembers() {
+    return ((Members) _children).members;
+  }
+
   JsonTape tape() {
     return ((Members) _children).tape;
   }
@@ -37,15 +42,15 @@ final class LazyObjectNode extends ObjectNode {
   private static final class Members extends AbstractMap<String, JsonNode> {
     private final transient JsonTape tape;
     private final int container;
-    private Map<String, JsonNode> members;
+    private RecordLayout.CompactMap members;
 
     Members(JsonTape tape, int container) {
       this.tape = tape;
       this.container = container;
     }
 
-    private Map<String, JsonNode> members() {
-      Map<String, JsonNode> read = members;
+    private RecordLayout.CompactMap members() {
+      RecordLayout.CompactMap read = members;
       if (read == null) {
         read = LazyJson.readObject(tape, container);
         members = read;

@@ -126,30 +126,39 @@ final class MessageOutput implements AutoCloseable {
   private void writeRecordFields(ObjectNode record) {
     ensure(1);
     buffer[count++] = '{';
-    int position = 0;
-    for (Map.Entry<String, JsonNode> field : record.properties()) {
-      String name = field.getKey();
-      if (position >= recentNames.length) {
-        recentNames = Arrays.copyOf(recentNames, position * 2);
-        recentEncodedNames = Arrays.copyOf(recentEncodedNames, position * 2);
+    if (record instanceof LazyObjectNode lazy && lazy.readMembers() != null) {
+      RecordLayout.CompactMap members = lazy.readMembers();
+      for (int position = 0, size = members.size(); position < size; position++) {
+        writeRecordField(position, members.nameAt(position), members.valueAt(position));
       }
-      byte[] encoded = recentEncodedNames[position];
-      if (recentNames[position] != name) {
-        encoded = (quoted(name) + ":").getBytes(StandardCharsets.UTF_8);
-        recentNames[position] = name;
-        recentEncodedNames[position] = encoded;
+    } else {
+      int position = 0;
+      for (Map.Entry<String, JsonNode> field : record.properties()) {
+        writeRecordField(position++, field.getKey(), field.getValue());
       }
-      ensure(encoded.length + 1);
-      if (position > 0) {
-        buffer[count++] = ',';
-      }
-      System.arraycopy(encoded, 0, buffer, count, encoded.length);
-      count += encoded.length;
-      writeValue(field.getValue());
-      position++;
     }
     ensure(1);
     buffer[count++] = '}';
+  }
+
+  private void writeRecordField(int position, String name, JsonNode value) {
+    if (position >= recentNames.length) {
+      recentNames = Arrays.copyOf(recentNames, position * 2);
+      recentEncodedNames = Arrays.copyOf(recentEncodedNames, position * 2);
+    }
+    byte[] encoded = recentEncodedNames[position];
+    if (recentNames[position] != name) {
+      encoded = (quoted(name) + ":").getBytes(StandardCharsets.UTF_8);
+      recentNames[position] = name;
+      recentEncodedNames[position] = encoded;
+    }
+    ensure(encoded.length + 1);
+    if (position > 0) {
+      buffer[count++] = ',';
+    }
+    System.arraycopy(encoded, 0, buffer, count, encoded.length);
+    count += encoded.length;
+    writeValue(value);
   }
 
   /** A JSON string literal, quotes included. */
@@ -199,17 +208,16 @@ final class MessageOutput implements AutoCloseable {
       case OBJECT -> {
         ensure(1);
         buffer[count++] = '{';
-        boolean first = true;
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-          if (!first) {
-            ensure(1);
-            buffer[count++] = ',';
+        if (node instanceof LazyObjectNode lazy && lazy.readMembers() != null) {
+          RecordLayout.CompactMap members = lazy.readMembers();
+          for (int i = 0, size = members.size(); i < size; i++) {
+            writeMember(i, members.nameAt(i), members.valueAt(i));
           }
-          first = false;
-          writeString(field.getKey());
-          ensure(1);
-          buffer[count++] = ':';
-          writeValue(field.getValue());
+        } else {
+          int i = 0;
+          for (Map.Entry<String, JsonNode> field : node.properties()) {
+            writeMember(i++, field.getKey(), field.getValue());
+          }
         }
         ensure(1);
         buffer[count++] = '}';
@@ -270,6 +278,17 @@ final class MessageOutput implements AutoCloseable {
       }
     }
     count = at;
+  }
+
+  private void writeMember(int index, String name, JsonNode value) {
+    if (index > 0) {
+      ensure(1);
+      buffer[count++] = ',';
+    }
+    writeString(name);
+    ensure(1);
+    buffer[count++] = ':';
+    writeValue(value);
   }
 
   private void writeBinary(JsonNode node) {

@@ -59,6 +59,16 @@ public final class RecordLayout {
       this.size = size;
     }
 
+    /** The name at a position, for writers that walk the arrays; {@code index < size()}. */
+    String nameAt(int index) {
+      return keys[index];
+    }
+
+    /** The value at a position; {@code index < size()}. */
+    JsonNode valueAt(int index) {
+      return values[index];
+    }
+
     private int indexOf(Object key) {
       for (int i = 0; i < size; i++) {
         if (keys[i] == key) {

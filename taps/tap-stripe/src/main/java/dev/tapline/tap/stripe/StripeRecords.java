@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tapline.spec.Json;
 import dev.tapline.spec.Timestamps;
+import dev.tapline.tap.PlainTextNode;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +82,7 @@ final class StripeRecords {
       switch (step.action()) {
         case TIMESTAMP -> {
           if (value.isIntegralNumber()) {
-            object.put(step.property(), timestamp(value.longValue()));
+            object.set(step.property(), timestampNode(value.longValue()));
           }
         }
         case OBJECT -> {
@@ -112,7 +114,38 @@ final class StripeRecords {
     return Timestamps.format(Instant.ofEpochSecond(epochSeconds));
   }
 
+  private static final long YEAR_10000 = 253_402_300_800L;
+
+  /**
+   * Epoch seconds as a Singer timestamp node, written without a formatter for years 1970 to 9999
+   * (the same text as {@link #timestamp}); a node of ASCII bytes the tap copies as they are.
+   */
   static JsonNode timestampNode(long epochSeconds) {
-    return Json.NODES.textNode(timestamp(epochSeconds));
+    if (epochSeconds < 0 || epochSeconds >= YEAR_10000) {
+      return Json.NODES.textNode(timestamp(epochSeconds));
+    }
+    LocalDate date = LocalDate.ofEpochDay(epochSeconds / 86_400);
+    int secondOfDay = (int) (epochSeconds % 86_400);
+    byte[] text = new byte[20];
+    digits(text, 0, date.getYear(), 4);
+    text[4] = '-';
+    digits(text, 5, date.getMonthValue(), 2);
+    text[7] = '-';
+    digits(text, 8, date.getDayOfMonth(), 2);
+    text[10] = 'T';
+    digits(text, 11, secondOfDay / 3600, 2);
+    text[13] = ':';
+    digits(text, 14, secondOfDay / 60 % 60, 2);
+    text[16] = ':';
+    digits(text, 17, secondOfDay % 60, 2);
+    text[19] = 'Z';
+    return new PlainTextNode(text);
+  }
+
+  private static void digits(byte[] text, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      text[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
   }
 }
