@@ -7,9 +7,12 @@ import dev.tapline.spec.Json;
 import dev.tapline.spec.State;
 import dev.tapline.spec.TaplineException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The replication-key bookmarks of one stream during a sync: the stream's own ({@code
@@ -36,6 +39,7 @@ final class StreamBookmarks {
   private final JsonNode signpost;
   private final JsonNode defaultStart;
   private final List<ObjectNode> inputPartitions;
+  private final Map<ObjectNode, JsonNode> inputValues;
   private final BookmarkTracker own;
   private final Map<ObjectNode, BookmarkTracker> partitions = new LinkedHashMap<>();
   private BookmarkTracker current;
@@ -63,6 +67,7 @@ final class StreamBookmarks {
         }
       }
     }
+    this.inputValues = partitionValues(inputBookmark, key);
     this.own = new BookmarkTracker(stream, key, order, sorted, signpost, starting, prior);
     this.current = own;
   }
@@ -93,7 +98,7 @@ final class StreamBookmarks {
 
   private BookmarkTracker partition(ObjectNode partition) {
     return partitions.computeIfAbsent(partition, context -> {
-      JsonNode prior = partitionValue(inputPartitions, key, context);
+      JsonNode prior = inputValues.get(context);
       return new BookmarkTracker(stream, key, order, sorted, signpost,
           prior != null ? prior : defaultStart, prior);
     });
@@ -111,7 +116,7 @@ final class StreamBookmarks {
       return updated;
     }
     ArrayNode list = Json.array();
-    List<ObjectNode> written = new ArrayList<>();
+    Set<ObjectNode> written = new HashSet<>();
     for (ObjectNode entry : inputPartitions) {
       JsonNode context = entry.get(CONTEXT);
       BookmarkTracker tracker = context instanceof ObjectNode object ? partitions.get(object) : null;
@@ -141,35 +146,25 @@ final class StreamBookmarks {
   }
 
   /**
-   * The bookmark value of one partition in a stream's bookmark object ({@code partitions} entries),
-   * or null when the partition has none on {@code key}.
+   * The bookmark values of the partitions in a stream's bookmark object ({@code partitions}
+   * entries on {@code key}, by context); empty when there are none.
    */
-  static JsonNode partitionValue(ObjectNode bookmark, String key, ObjectNode context) {
-    if (bookmark == null || !(bookmark.get(PARTITIONS) instanceof ArrayNode array)) {
-      return null;
+  static Map<ObjectNode, JsonNode> partitionValues(ObjectNode bookmark, String key) {
+    Map<ObjectNode, JsonNode> values = new HashMap<>();
+    if (bookmark == null || key == null || !(bookmark.get(PARTITIONS) instanceof ArrayNode array)) {
+      return values;
     }
-    List<ObjectNode> entries = new ArrayList<>();
-    array.forEach(entry -> {
-      if (entry instanceof ObjectNode object) {
-        entries.add(object);
-      }
-    });
-    return partitionValue(entries, key, context);
-  }
-
-  private static JsonNode partitionValue(List<ObjectNode> entries, String key, ObjectNode context) {
-    for (ObjectNode entry : entries) {
-      if (!context.equals(entry.get(CONTEXT))) {
-        continue;
-      }
+    for (JsonNode entry : array) {
+      JsonNode context = entry.get(CONTEXT);
       JsonNode entryKey = entry.get(Sync.REPLICATION_KEY);
       JsonNode value = entry.get(Sync.REPLICATION_KEY_VALUE);
-      if ((entryKey == null || entryKey.isNull() || entryKey.asText().equals(key))
+      if (context instanceof ObjectNode object
+          && (entryKey == null || entryKey.isNull() || entryKey.asText().equals(key))
           && value != null && !value.isNull()) {
-        return value;
+        values.put(object, value);
       }
     }
-    return null;
+    return values;
   }
 
   /**

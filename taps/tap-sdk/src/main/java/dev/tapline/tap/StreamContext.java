@@ -9,6 +9,7 @@ import dev.tapline.spec.State;
 import dev.tapline.spec.Timestamps;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,6 +42,7 @@ public final class StreamContext {
   private final StreamEvents events;
   private final ObjectNode partition;
   private final boolean keepsBookmark;
+  private final Map<ObjectNode, JsonNode> partitionBookmarks;
 
   StreamContext(Record settings, CatalogEntry catalogEntry, List<String> selectedProperties,
       JsonNode state, JsonNode startingValue, JsonNode defaultStart, String replicationKey,
@@ -61,6 +63,8 @@ public final class StreamContext {
     this.events = new StreamEvents();
     this.partition = null;
     this.keepsBookmark = true;
+    this.partitionBookmarks = StreamBookmarks.partitionValues(
+        State.bookmark(this.state, catalogEntry.stream()).orElse(null), replicationKey);
   }
 
   /** A view of {@code whole} with another starting value and partition, sharing its requests. */
@@ -81,6 +85,7 @@ public final class StreamContext {
     this.events = whole.events;
     this.partition = partition;
     this.keepsBookmark = keepsBookmark;
+    this.partitionBookmarks = whole.partitionBookmarks;
   }
 
   /**
@@ -270,8 +275,7 @@ public final class StreamContext {
     }
     JsonNode start = null;
     if (replicationKey != null) {
-      JsonNode prior = StreamBookmarks.partitionValue(
-          State.bookmark(state, catalogEntry.stream()).orElse(null), replicationKey, normalised);
+      JsonNode prior = partitionBookmarks.get(normalised);
       start = prior != null ? prior : defaultStart;
     }
     return new StreamContext(this, start, normalised, keepsBookmark);
