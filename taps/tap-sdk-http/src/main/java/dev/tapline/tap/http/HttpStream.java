@@ -50,6 +50,7 @@ public abstract class HttpStream implements TapStream, AutoCloseable {
 
   private final ApiClient client;
   private volatile JsonPointer compiledPointer;
+  private volatile List<String> parentKeys;
 
   protected HttpStream(ApiClient client) {
     this.client = client;
@@ -132,7 +133,11 @@ public abstract class HttpStream implements TapStream, AutoCloseable {
    */
   protected ObjectNode partitionContext(ObjectNode parentRecord) {
     HttpStream parent = parent();
-    List<String> keys = parent.spec().keyProperties();
+    List<String> keys = parentKeys;
+    if (keys == null) {
+      keys = parent.spec().keyProperties();
+      parentKeys = keys;
+    }
     if (keys.isEmpty()) {
       throw new TaplineException("Stream '" + name() + "' keeps its bookmark per parent but its"
           + " parent '" + parent.name() + "' has no key properties; give the parent a key or"
