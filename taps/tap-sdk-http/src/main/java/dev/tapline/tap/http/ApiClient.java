@@ -20,6 +20,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.ConnectionSpec;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -42,7 +44,10 @@ public final class ApiClient implements AutoCloseable {
   private static final Set<String> SENSITIVE_PARAMETERS = Set.of("api_key", "apikey", "key",
       "token", "access_token", "refresh_token", "client_secret", "password", "secret", "signature");
 
-  private final OkHttpClient http;
+  /** For http URLs: no TLS set up (that costs a third of a second of start-up); redirects not followed. */
+  private final OkHttpClient cleartext;
+  /** For https URLs and redirects, made on first use; shares the connection pool and threads. */
+  private volatile OkHttpClient full;
   private final Authenticator authenticator;
   private final Map<String, String> defaultHeaders;
   private final RetryPolicy retryPolicy;
@@ -51,13 +56,14 @@ public final class ApiClient implements AutoCloseable {
   private final boolean metrics;
 
   private ApiClient(Builder builder) {
-    this.http = new OkHttpClient.Builder()
+    this.cleartext = new OkHttpClient.Builder()
         .connectTimeout(builder.connectTimeout)
         .readTimeout(builder.requestTimeout)
         .writeTimeout(builder.requestTimeout)
         .callTimeout(Duration.ZERO)
         .retryOnConnectionFailure(false)
-        .followRedirects(true)
+        .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+        .followRedirects(false)
         .build();
     this.authenticator = builder.authenticator;
     this.defaultHeaders = Map.copyOf(builder.headers);
@@ -232,11 +238,46 @@ public final class ApiClient implements AutoCloseable {
     RequestBody body = request.body() == null ? null : RequestBody.create(request.body(),
         MediaType.parse(request.contentType() == null ? "application/json" : request.contentType()));
     builder.method(request.method(), body);
-    try (Response response = http.newCall(builder.build()).execute()) {
-      ResponseBody responseBody = response.body();
-      byte[] bytes = responseBody == null ? new byte[0] : responseBody.bytes();
-      return new ApiResponse(request, response.code(), response.headers().toMultimap(), bytes);
+    Request built = builder.build();
+    if (built.url().isHttps()) {
+      return read(full().newCall(built), request);
     }
+    try (Response response = cleartext.newCall(built).execute()) {
+      if (!response.isRedirect()) {
+        return read(response, request);
+      }
+    }
+    // a redirect (perhaps to https): asked again of the client that follows redirects
+    return read(full().newCall(built), request);
+  }
+
+  private static ApiResponse read(Call call, ApiRequest request) throws IOException {
+    try (Response response = call.execute()) {
+      return read(response, request);
+    }
+  }
+
+  private static ApiResponse read(Response response, ApiRequest request) throws IOException {
+    ResponseBody responseBody = response.body();
+    byte[] bytes = responseBody == null ? new byte[0] : responseBody.bytes();
+    return new ApiResponse(request, response.code(), response.headers().toMultimap(), bytes);
+  }
+
+  private OkHttpClient full() {
+    OkHttpClient client = full;
+    if (client == null) {
+      synchronized (this) {
+        client = full;
+        if (client == null) {
+          client = cleartext.newBuilder()
+              .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
+              .followRedirects(true)
+              .build();
+          full = client;
+        }
+      }
+    }
+    return client;
   }
 
   private boolean retriable(ApiResponse response) {
@@ -402,7 +443,7 @@ public final class ApiClient implements AutoCloseable {
 
   @Override
   public void close() {
-    http.dispatcher().executorService().shutdown();
-    http.connectionPool().evictAll();
+    cleartext.dispatcher().executorService().shutdown();
+    cleartext.connectionPool().evictAll();
   }
 }

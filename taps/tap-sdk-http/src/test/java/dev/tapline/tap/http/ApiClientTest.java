@@ -71,6 +71,16 @@ class ApiClientTest {
   }
 
   @Test
+  void redirectsAreFollowed() {
+    wireMock.register(get(urlPathEqualTo("/old")).willReturn(
+        aResponse().withStatus(301).withHeader("Location", base + "/new")));
+    wireMock.register(get(urlPathEqualTo("/new")).willReturn(okJson("{\"moved\":true}")));
+    ApiResponse response = client(RetryHint.NONE).execute(ApiRequest.get(base + "/old"), "old");
+    assertEquals(200, response.status());
+    assertTrue(response.json().path("moved").asBoolean());
+  }
+
+  @Test
   void tooManyRequestsServerErrorsTimeoutsAndDropsAreRetried() {
     failThenSucceed("/flaky",
         aResponse().withStatus(429),
