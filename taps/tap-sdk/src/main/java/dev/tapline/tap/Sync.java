@@ -73,7 +73,14 @@ final class Sync {
         plans.add(plan);
       }
     }
-    beforeSync.accept(plans.stream().map(plan -> new SelectedStream(plan.stream, plan.context)).toList());
+    List<SelectedStream> selected =
+        plans.stream().map(plan -> new SelectedStream(plan.stream, plan.context)).toList();
+    beforeSync.accept(selected);
+    if (!testRun) {
+      for (Plan plan : plans) {
+        plan.stream.beforeSync(selected);
+      }
+    }
     for (Plan plan : plans) {
       syncStream(plan);
     }

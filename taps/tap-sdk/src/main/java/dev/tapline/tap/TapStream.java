@@ -3,6 +3,7 @@ package dev.tapline.tap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tapline.spec.CatalogEntry;
+import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -53,6 +54,16 @@ public interface TapStream {
    * @param context the run's view of this stream: settings, catalog entry, starting value, logger
    */
   Stream<ObjectNode> records(StreamContext context);
+
+  /**
+   * Called once per sync (not under {@code --test}) on the main thread, with every selected stream
+   * in sync order, after {@link Tap#beforeSync} and before the first message: a stream can prepare
+   * for what the run will read, e.g. a parent stream keeping its records for a selected child read
+   * after it. The default does nothing.
+   *
+   * @param selected the selected streams with their contexts; never null, includes this one
+   */
+  default void beforeSync(List<SelectedStream> selected) {}
 
   /**
    * The highest replication-key value the source had when the sync started, or null when the

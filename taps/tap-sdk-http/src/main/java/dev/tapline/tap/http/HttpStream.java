@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tapline.spec.TaplineException;
+import dev.tapline.tap.SelectedStream;
 import dev.tapline.tap.StreamContext;
 import dev.tapline.tap.TapStream;
 import java.util.ArrayList;
@@ -51,6 +52,15 @@ public abstract class HttpStream implements TapStream, AutoCloseable {
   private final ApiClient client;
   private volatile JsonPointer compiledPointer;
   private volatile List<String> parentKeys;
+  // on a parent stream: whether a selected child reads it after it, and what it read this run
+  private volatile boolean keepRecords;
+  private volatile KeptRecords kept;
+
+  /** At most this many records of a parent are kept for its children; past it they read it again. */
+  private static final int KEPT_RECORDS_LIMIT = 10_000;
+
+  /** A parent's records as one run read them in full. */
+  private record KeptRecords(java.time.Instant syncStartedAt, List<ObjectNode> records) {}
 
   protected HttpStream(ApiClient client) {
     this.client = client;
@@ -68,6 +78,8 @@ public abstract class HttpStream implements TapStream, AutoCloseable {
    */
   @Override
   public void close() {
+    kept = null;
+    keepRecords = false;
     client.close();
   }
 
@@ -176,7 +188,50 @@ public abstract class HttpStream implements TapStream, AutoCloseable {
 
   @Override
   public Stream<ObjectNode> records(StreamContext context) {
-    return records(RequestContext.of(context));
+    Stream<ObjectNode> records = records(RequestContext.of(context));
+    if (!keepRecords || context.startingValue().isPresent()) {
+      return records;
+    }
+    // a selected child reads this stream after it, in full: its records are kept for the child
+    List<ObjectNode> copies = new ArrayList<>();
+    Stream<ObjectNode> keeping = records.map(record -> {
+      if (copies.size() <= KEPT_RECORDS_LIMIT) {
+        copies.add(record.deepCopy());
+      }
+      return record;
+    });
+    return LazyStreams.thenRun(keeping, () -> {
+      if (copies.size() <= KEPT_RECORDS_LIMIT) {
+        kept = new KeptRecords(context.syncStartedAt(), List.copyOf(copies));
+      }
+    });
+  }
+
+  /**
+   * Prepares a child stream's run: when its parent is selected too, synced before it and its
+   * bookmarks are per parent, the parent keeps the records it reads (from the start, up to {@value
+   * #KEPT_RECORDS_LIMIT}) and the child takes its parents from them instead of reading the parent
+   * list again.
+   */
+  @Override
+  public void beforeSync(List<SelectedStream> selected) {
+    HttpStream parent = parent();
+    if (parent == null || !statePerParent()) {
+      return;
+    }
+    int child = -1;
+    int parentPosition = -1;
+    for (int i = 0; i < selected.size(); i++) {
+      if (selected.get(i).stream() == this) {
+        child = i;
+      } else if (selected.get(i).stream() == parent) {
+        parentPosition = i;
+      }
+    }
+    if (child >= 0 && parentPosition >= 0 && parentPosition < child
+        && selected.get(child).context().replicationKey() != null) {
+      parent.keepRecords = true;
+    }
   }
 
   /**
@@ -190,8 +245,16 @@ public abstract class HttpStream implements TapStream, AutoCloseable {
     }
     StreamContext stream = context.stream();
     boolean perParent = stream != null && stream.replicationKey() != null && statePerParent();
-    Stream<ObjectNode> parents = parent.records(
-        new RequestContext(perParent ? stream.fromTheStart() : stream, null, null));
+    KeptRecords known = perParent ? parent.kept : null;
+    Stream<ObjectNode> parents;
+    if (known != null && known.syncStartedAt().equals(stream.syncStartedAt())) {
+      stream.log().info("Stream '" + name() + "': its parents are the " + known.records().size()
+          + " records of '" + parent.name() + "' read earlier in this run.");
+      parents = known.records().stream().map(ObjectNode::deepCopy);
+    } else {
+      parents = parent.records(
+          new RequestContext(perParent ? stream.fromTheStart() : stream, null, null));
+    }
     return LazyStreams.flatMap(parents, record -> readWindows(perParent
         ? new RequestContext(stream.beginPartition(partitionContext(record)), record, context.window())
         : context.withParent(record)));

@@ -68,11 +68,15 @@ class ChildStateTest {
     }
   }
 
-  private TapRun run(JsonNode state) throws IOException {
+  private Path configFile() throws IOException {
     ObjectNode config = Json.object();
     config.put("api_url", base);
     config.put("start_date", START);
-    Path configFile = Files.writeString(directory.resolve("config.json"), Json.write(config));
+    return Files.writeString(directory.resolve("config.json"), Json.write(config));
+  }
+
+  private TapRun run(JsonNode state) throws IOException {
+    Path configFile = configFile();
     if (state == null) {
       return TapRun.run(new RepositoriesTap(), "--config", configFile.toString());
     }
@@ -123,6 +127,9 @@ class ChildStateTest {
     TapRun first = run(null);
     assertEquals(0, first.exitCode(), first.describe());
     assertEquals(List.of("a1", "a2", "a3", "b1"), ids(first));
+    assertEquals(3, first.records("repositories").size());
+    assertEquals(1, wireMock.find(getRequestedFor(urlPathEqualTo("/repositories"))).size(),
+        "the parent list was read twice although the parent stream read it in this run");
     assertEquals(List.of("alpha=2026-01-03T00:00:00Z", "beta=2025-12-05T00:00:00Z"),
         partitions(first.lastState()), "gamma had no issue, so it has no bookmark yet");
     assertTrue(first.lastState().path("bookmarks").path("issues").path("replication_key_value")
@@ -142,13 +149,47 @@ class ChildStateTest {
     assertEquals(List.of("2026-01-03T00:00:00Z", "2026-01-03T00:00:00Z"), sinceAsked("alpha"));
     assertEquals(List.of("2025-12-05T00:00:00Z", "2025-12-05T00:00:00Z"), sinceAsked("beta"));
     assertEquals(List.of(START, START), sinceAsked("gamma"), "a new parent starts at start_date");
-    for (LoggedRequest request : wireMock.find(getRequestedFor(urlPathEqualTo("/repositories")))) {
-      assertTrue(!request.queryParameter("since").isPresent(),
-          "the parent list was read from a starting value: " + request.getUrl());
-    }
+    assertEquals(1, wireMock.find(getRequestedFor(urlPathEqualTo("/repositories"))).size());
     assertEquals(List.of("a3", "a4", "b1", "g1"), ids(second));
     assertEquals(List.of("alpha=2026-01-10T00:00:00Z", "beta=2025-12-05T00:00:00Z",
         "gamma=2026-03-01T00:00:00Z"), partitions(second.lastState()));
+  }
+
+  @Test
+  void aChildSelectedAloneReadsTheWholeParentListItself() throws IOException {
+    wireMock.register(get(urlPathEqualTo("/repositories"))
+        .willReturn(okJson("[{\"name\":\"alpha\"},{\"name\":\"beta\"}]")));
+    issuePages("alpha", "2026-01-01T00:00:00Z", issues("alpha", "a2", "2026-01-02T00:00:00Z"));
+    issuePages("beta", START, issues("beta", "b1", "2025-12-05T00:00:00Z"));
+    ObjectNode catalog = (ObjectNode) Json.parse(discover());
+    for (JsonNode stream : catalog.path("streams")) {
+      for (JsonNode entry : stream.path("metadata")) {
+        if (entry.path("breadcrumb").isEmpty()) {
+          ((ObjectNode) entry.get("metadata")).put("selected", stream.path("stream").asText().equals("issues"));
+        }
+      }
+    }
+    Path catalogFile = Files.writeString(directory.resolve("catalog.json"), Json.write(catalog));
+    // the issues' bookmark is per repository; a bookmark of the issues as a whole would
+    // otherwise be the parent list's starting value
+    Path stateFile = Files.writeString(directory.resolve("state.json"), """
+        {"bookmarks": {"issues": {"partitions": [{"context": {"repository": "alpha"},
+          "replication_key": "updated_at", "replication_key_value": "2026-01-01T00:00:00Z"}]}}}""");
+    TapRun run = TapRun.run(new RepositoriesTap(), "--config", configFile().toString(),
+        "--catalog", catalogFile.toString(), "--state", stateFile.toString());
+    assertEquals(0, run.exitCode(), run.describe());
+    assertTrue(run.records("repositories").isEmpty());
+    assertEquals(List.of("a2", "b1"), ids(run));
+    List<LoggedRequest> parentReads = wireMock.find(getRequestedFor(urlPathEqualTo("/repositories")));
+    assertEquals(1, parentReads.size());
+    assertTrue(!parentReads.get(0).queryParameter("since").isPresent(),
+        "the parent list was read from a starting value: " + parentReads.get(0).getUrl());
+  }
+
+  private String discover() throws IOException {
+    TapRun run = TapRun.run(new RepositoriesTap(), "--config", configFile().toString(), "--discover");
+    assertEquals(0, run.exitCode(), run.describe());
+    return run.stdout();
   }
 
   @Test
