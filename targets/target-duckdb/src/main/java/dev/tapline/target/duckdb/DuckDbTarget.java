@@ -20,10 +20,13 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * {@code target-duckdb}: loads Singer streams into a DuckDB database file, one table per stream,
- * each batch appended with the DuckDB appender and merged in one transaction. All sinks of a run
- * share one open database (DuckDB allows one writing process per file).
+ * each batch in one transaction through the DuckDB appender (straight into the table where no key
+ * can collide, else through a staging table and a merge; see {@link DuckDbDialect}). All sinks of a
+ * run share one open database (DuckDB allows one writing process per file).
  */
 public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
+
+  private static final SqlDialect DIALECT = new DuckDbDialect();
 
   /** The settings of target-duckdb. */
   public record Settings(
@@ -59,8 +62,6 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
 
   private static final class SharedDatabase {
     final DuckDBConnection root;
-    /** The run's dialect, which remembers the run's tables (see {@link DuckDbDialect}). */
-    final DuckDbDialect dialect = new DuckDbDialect();
     int users;
 
     SharedDatabase(DuckDBConnection root) {
@@ -77,11 +78,9 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
     return "Loads Singer streams into a DuckDB database file with the DuckDB appender, upserting on key properties.";
   }
 
-  /** Called after {@link #connect} for each sink, so the run's database is open. */
   @Override
-  protected synchronized SqlDialect dialect(Settings settings) {
-    SharedDatabase database = databases.get(settings);
-    return database == null ? new DuckDbDialect() : database.dialect;
+  protected SqlDialect dialect(Settings settings) {
+    return DIALECT;
   }
 
   @Override
