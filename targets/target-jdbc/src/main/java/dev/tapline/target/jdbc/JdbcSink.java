@@ -30,9 +30,11 @@ import java.util.Set;
  *
  * <p>When made, the sink creates the schema and table, or evolves the table: new properties add
  * columns, a type that widens without loss widens, any other change follows {@link
- * SchemaChangePolicy}; columns are never dropped. It owns its connection.
+ * SchemaChangePolicy}; columns are never dropped. Its connection comes from the run's {@link
+ * Connections}: it may be taken between batches (or, with the open batch committed first) by
+ * another sink, and is taken again when needed.
  */
-public class JdbcSink implements Sink {
+public class JdbcSink implements Sink, Connections.Holder {
 
   static final String TABLE_VERSION = "_sdc_table_version";
   static final String DELETED_AT = "_sdc_deleted_at";
@@ -41,7 +43,7 @@ public class JdbcSink implements Sink {
 
   private final String stream;
   private final SqlDialect dialect;
-  private final Connection connection;
+  private final Connections connections;
   private final LoadSettings settings;
   private final SqlNames names;
   private final TableName table;
@@ -50,7 +52,6 @@ public class JdbcSink implements Sink {
   private final List<String> keyColumns;
   private final LoadMethod loadMethod;
   private final Set<TableName> overwrittenThisRun;
-  private final AutoCloseable release;
   private final List<Column> columns = new ArrayList<>();
   private Map<String, ColumnType> tableColumns;
 
@@ -79,21 +80,19 @@ public class JdbcSink implements Sink {
    *
    * @param context the stream and its schema as records arrive (flattened, with metadata)
    * @param dialect the database's dialect
-   * @param connection a connection for this sink alone, with auto-commit off
+   * @param connections the run's connections, auto-commit off
    * @param settings the loading settings
    * @param overwrittenThisRun tables already emptied by this run (shared by the run's sinks), for
    *     {@code overwrite}
-   * @param release closes or returns the connection; called once by {@link #close()}
    */
   public JdbcSink(
-      SinkContext<?> context, SqlDialect dialect, Connection connection, LoadSettings settings,
-      Set<TableName> overwrittenThisRun, AutoCloseable release) {
+      SinkContext<?> context, SqlDialect dialect, Connections connections, LoadSettings settings,
+      Set<TableName> overwrittenThisRun) {
     this.stream = context.stream();
     this.dialect = dialect;
-    this.connection = connection;
+    this.connections = connections;
     this.settings = settings;
     this.overwrittenThisRun = overwrittenThisRun;
-    this.release = release;
     this.names = new SqlNames(dialect.maxIdentifierLength());
     this.table = names.table(stream, settings.defaultTargetSchema(), settings.schemaMapping(), dialect.defaultSchema());
     this.staging = dialect.stagingTable(table);
@@ -167,15 +166,15 @@ public class JdbcSink implements Sink {
 
   private void prepareTable() throws SQLException {
     execute(dialect.createSchema(table.schema()));
-    tableColumns = dialect.existingColumns(connection, table);
+    tableColumns = dialect.existingColumns(connection(), table);
     if (tableColumns.isEmpty()) {
       execute(dialect.createTable(table, columns, loadMethod == LoadMethod.UPSERT ? keyColumns : List.of()));
       LOG.info("Created table " + table + " for stream '" + stream + "'");
-      tableColumns = dialect.existingColumns(connection, table);
+      tableColumns = dialect.existingColumns(connection(), table);
     } else {
       evolve();
       if (loadMethod == LoadMethod.UPSERT) {
-        List<String> current = dialect.keyColumns(connection, table);
+        List<String> current = dialect.keyColumns(connection(), table);
         if (!current.isEmpty() && !current.equals(keyColumns)) {
           LOG.info("Stream '" + stream + "': the key of table " + table + " changes from " + current + " to " + keyColumns);
           for (String statement : dialect.changeKey(table, current, keyColumns)) {
@@ -188,7 +187,7 @@ public class JdbcSink implements Sink {
         }
       }
     }
-    connection.commit();
+    connection().commit();
   }
 
   private void evolve() throws SQLException {
@@ -216,7 +215,7 @@ public class JdbcSink implements Sink {
         }
       }
     }
-    tableColumns = dialect.existingColumns(connection, table);
+    tableColumns = dialect.existingColumns(connection(), table);
   }
 
   @Override
@@ -289,7 +288,7 @@ public class JdbcSink implements Sink {
   /** The greatest key in the table, or {@link Long#MIN_VALUE} when it is empty. */
   private long greatestKeyInTable() throws SQLException {
     String key = dialect.quote(keyColumns.get(0));
-    try (Statement statement = connection.createStatement();
+    try (Statement statement = connection().createStatement();
         ResultSet result = statement.executeQuery("SELECT max(" + key + ") FROM " + table.sql(dialect))) {
       if (!result.next()) {
         return Long.MIN_VALUE;
@@ -336,7 +335,7 @@ public class JdbcSink implements Sink {
           columns.set(index, column.withType(numeric));
           LOG.info("Stream '" + stream + "': column " + column.name() + " of " + table
               + " received an integer beyond 64 bits and was widened to " + numeric);
-          writer = dialect.appendWriter(connection, table, values);
+          writer = dialect.appendWriter(connection(), table, values);
         } catch (SQLException e) {
           throw new JdbcLoadException("Stream '" + stream + "': could not widen column " + column.name(), e);
         }
@@ -366,14 +365,14 @@ public class JdbcSink implements Sink {
         if (loadMethod == LoadMethod.OVERWRITE && overwrittenThisRun.add(table)) {
           execute(dialect.deleteAll(table));
         }
-        writer = dialect.appendWriter(connection, table, values);
+        writer = dialect.appendWriter(connection(), table, values);
         writingDirectly = true;
         return;
       }
       if (newKeysDirect && keyColumn().type().kind() == ColumnType.Kind.BIGINT) {
         greatestKey = greatestKeyInTable();
         if (greatestKey < Long.MAX_VALUE) {
-          writer = dialect.appendWriter(connection, table, values);
+          writer = dialect.appendWriter(connection(), table, values);
           writingDirectly = true;
           return;
         }
@@ -389,7 +388,7 @@ public class JdbcSink implements Sink {
     for (String statement : dialect.createStagingTable(staging, columns)) {
       execute(statement);
     }
-    writer = dialect.stagingWriter(connection, staging, values);
+    writer = dialect.stagingWriter(connection(), staging, values);
   }
 
   /** Adds {@code _sdc_table_version} and {@code _sdc_deleted_at} when missing, committed at once. */
@@ -404,8 +403,8 @@ public class JdbcSink implements Sink {
       changed = true;
     }
     if (changed) {
-      connection.commit();
-      tableColumns = dialect.existingColumns(connection, table);
+      connection().commit();
+      tableColumns = dialect.existingColumns(connection(), table);
     }
   }
 
@@ -437,7 +436,7 @@ public class JdbcSink implements Sink {
       }
       List<String> statements = loadMethod != LoadMethod.UPSERT
           ? dialect.insertFromStaging(table, staging, columns)
-          : dialect.upsertStatements(connection, table, staging, columns, keyColumns, batchKeys.repeated());
+          : dialect.upsertStatements(connection(), table, staging, columns, keyColumns, batchKeys.repeated());
       for (String statement : statements) {
         execute(statement);
       }
@@ -447,7 +446,7 @@ public class JdbcSink implements Sink {
       for (String statement : dialect.dropStagingTable(staging)) {
         execute(statement);
       }
-      connection.commit();
+      connection().commit();
       committedRecords += rowNumber;
     } catch (SQLException e) {
       rollbackQuietly();
@@ -465,7 +464,7 @@ public class JdbcSink implements Sink {
     if (batchHasDeletes && tableColumns.containsKey(DELETED_AT)) {
       execute("DELETE FROM " + table.sql(dialect) + " WHERE " + dialect.quote(DELETED_AT) + " IS NOT NULL");
     }
-    connection.commit();
+    connection().commit();
     committedRecords += rowNumber;
     afterCommit();
   }
@@ -491,13 +490,13 @@ public class JdbcSink implements Sink {
       String older = "(" + dialect.quote(TABLE_VERSION) + " IS NULL OR " + dialect.quote(TABLE_VERSION) + " < ?)";
       int affected;
       if (settings.hardDelete()) {
-        try (PreparedStatement delete = connection.prepareStatement(
+        try (PreparedStatement delete = connection().prepareStatement(
             "DELETE FROM " + table.sql(dialect) + " WHERE " + older)) {
           delete.setLong(1, version);
           affected = delete.executeUpdate();
         }
       } else {
-        try (PreparedStatement update = connection.prepareStatement(
+        try (PreparedStatement update = connection().prepareStatement(
             "UPDATE " + table.sql(dialect) + " SET " + dialect.quote(DELETED_AT) + " = ? WHERE "
                 + dialect.quote(DELETED_AT) + " IS NULL AND " + older)) {
           update.setTimestamp(1, Timestamp.from(Instant.now()));
@@ -505,7 +504,7 @@ public class JdbcSink implements Sink {
           affected = update.executeUpdate();
         }
       }
-      connection.commit();
+      connection().commit();
       if (affected > 0) {
         LOG.info("Stream '" + stream + "': version " + version + " activated; " + affected + " rows of older versions "
             + (settings.hardDelete() ? "deleted" : "marked in " + DELETED_AT));
@@ -541,7 +540,7 @@ public class JdbcSink implements Sink {
     if (!dialect.countsRowsCheaply()) {
       return "";
     }
-    try (Statement statement = connection.createStatement();
+    try (Statement statement = connection().createStatement();
         ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + table.sql(dialect))) {
       return rows.next() ? ", which now holds " + rows.getLong(1) + " rows" : "";
     } catch (SQLException e) {
@@ -550,18 +549,34 @@ public class JdbcSink implements Sink {
   }
 
 
+  private Connection connection() throws SQLException {
+    return connections.acquire(this);
+  }
+
+  /** Another sink needs this sink's connection: the open batch, if any, is committed first. */
+  @Override
+  public void yieldConnection() {
+    if (writer != null) {
+      LOG.debug("Stream '" + stream + "': committing its batch early to hand its connection to another stream");
+      commit();
+    }
+  }
+
   private void execute(String sql) throws SQLException {
     if (LOG.isEnabled(Log.Level.DEBUG)) {
       LOG.debug(sql);
     }
-    try (Statement statement = connection.createStatement()) {
+    try (Statement statement = connection().createStatement()) {
       statement.execute(sql);
     }
   }
 
   private void rollbackQuietly() {
     try {
-      connection.rollback();
+      Connection connection = connections.current(this);
+      if (connection != null) {
+        connection.rollback();
+      }
     } catch (SQLException | RuntimeException e) {
       LOG.debug("rollback failed: " + e.getMessage());
     }
@@ -569,8 +584,8 @@ public class JdbcSink implements Sink {
 
   private void closeQuietly() {
     try {
-      release.close();
-    } catch (Exception e) {
+      connections.release(this);
+    } catch (SQLException | RuntimeException e) {
       LOG.warn("Could not close the connection of stream '" + stream + "': " + e.getMessage());
     }
   }

@@ -22,6 +22,9 @@ public abstract class JdbcTarget<S extends Record & LoadSettings.Source> extends
   /** Tables emptied for {@code overwrite}, per run (a run binds its own settings instance). */
   private final Map<S, Set<TableName>> overwritten = Collections.synchronizedMap(new IdentityHashMap<>());
 
+  /** The connections of each run (a run binds its own settings instance). */
+  private final Map<S, Connections> connections = Collections.synchronizedMap(new IdentityHashMap<>());
+
   protected JdbcTarget(String name, Class<S> settingsType) {
     super(name, settingsType);
   }
@@ -30,8 +33,8 @@ public abstract class JdbcTarget<S extends Record & LoadSettings.Source> extends
   protected abstract SqlDialect dialect(S settings);
 
   /**
-   * Opens a connection for one sink. Called on the loading thread when a stream's sink is made.
-   * Auto-commit is turned off by the caller.
+   * Opens a connection. Called on the loading thread when a stream's sink first needs one and
+   * fewer than {@link #maxConnections} are open. Auto-commit is turned off by the caller.
    */
   protected abstract Connection connect(S settings) throws SQLException;
 
@@ -43,19 +46,31 @@ public abstract class JdbcTarget<S extends Record & LoadSettings.Source> extends
     connection.close();
   }
 
+  /**
+   * The most connections a run keeps open at once (see {@link Connections}); by default 8. A
+   * target with a setting for it overrides this.
+   */
+  protected int maxConnections(S settings) {
+    return 8;
+  }
+
   @Override
   protected Sink sink(SinkContext<S> context) {
     S settings = context.settings();
-    Connection connection;
-    try {
-      connection = connect(settings);
-      connection.setAutoCommit(false);
-    } catch (SQLException e) {
-      throw new JdbcLoadException("Could not connect to " + destination(settings)
-          + ". Check the connection settings and that the database is running", e);
-    }
+    Connections connections = this.connections.computeIfAbsent(settings, s -> new Connections(
+        maxConnections(s),
+        () -> {
+          try {
+            Connection connection = connect(s);
+            connection.setAutoCommit(false);
+            return connection;
+          } catch (SQLException e) {
+            throw new JdbcLoadException("Could not connect to " + destination(s)
+                + ". Check the connection settings and that the database is running", e);
+          }
+        },
+        connection -> release(connection, s)));
     Set<TableName> tables = overwritten.computeIfAbsent(settings, s -> Collections.synchronizedSet(new HashSet<>()));
-    return new JdbcSink(context, dialect(settings), connection, settings.loadSettings(), tables,
-        () -> release(connection, settings));
+    return new JdbcSink(context, dialect(settings), connections, settings.loadSettings(), tables);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tapline.target.postgres;
 
+import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.config.Setting;
 import dev.tapline.target.Target;
 import dev.tapline.target.jdbc.InvalidDatePolicy;
@@ -42,7 +43,10 @@ public final class PostgresTarget extends JdbcTarget<PostgresTarget.Settings> {
       @Setting(description = "fail or version: what happens when a column's type changes in a way that cannot widen",
           defaultValue = "fail") SchemaChangePolicy schemaChangePolicy,
       @Setting(description = "error, null or max: what happens to dates PostgreSQL cannot hold",
-          defaultValue = "error") InvalidDatePolicy invalidDatePolicy)
+          defaultValue = "error") InvalidDatePolicy invalidDatePolicy,
+      @Setting(description = "The most connections open at once; with more streams, the least recently"
+          + " loaded stream commits its batch early and hands its connection over",
+          defaultValue = "8") int maxConnections)
       implements LoadSettings.Source {
 
     @Override
@@ -69,6 +73,14 @@ public final class PostgresTarget extends JdbcTarget<PostgresTarget.Settings> {
   @Override
   protected SqlDialect dialect(Settings settings) {
     return DIALECT;
+  }
+
+  @Override
+  protected int maxConnections(Settings settings) {
+    if (settings.maxConnections() < 1) {
+      throw new ConfigurationException("max_connections must be at least 1, not " + settings.maxConnections());
+    }
+    return settings.maxConnections();
   }
 
   @Override

@@ -204,12 +204,12 @@ public abstract class SqlTargetContractTest {
     return value == null ? null : value.toString();
   }
 
-  private static String schemaMessage(String stream, String properties, String keys) {
+  protected static String schemaMessage(String stream, String properties, String keys) {
     return "{\"type\":\"SCHEMA\",\"stream\":\"" + stream + "\",\"schema\":{\"type\":\"object\",\"properties\":"
         + properties + "},\"key_properties\":" + keys + "}\n";
   }
 
-  private static String recordMessage(String stream, String record) {
+  protected static String recordMessage(String stream, String record) {
     return "{\"type\":\"RECORD\",\"stream\":\"" + stream + "\",\"record\":" + record + "}\n";
   }
 
@@ -217,7 +217,7 @@ public abstract class SqlTargetContractTest {
     return "{\"type\":\"RECORD\",\"stream\":\"" + stream + "\",\"record\":" + record + ",\"version\":" + version + "}\n";
   }
 
-  private static String state(String json) {
+  protected static String state(String json) {
     return "{\"type\":\"STATE\",\"value\":" + json + "}\n";
   }
 
