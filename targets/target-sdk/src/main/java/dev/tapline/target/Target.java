@@ -377,11 +377,23 @@ public abstract class Target<S extends Record> {
         problems.add("flattening_max_depth must be 0 or more, not " + targetSettings.flatteningMaxDepth());
       }
     }
+    if (settings != null) {
+      checkSettings(settings, problems);
+    }
     if (!problems.isEmpty()) {
       throw new ConfigurationException("The config of " + name + " has " + problems.size()
           + (problems.size() == 1 ? " problem" : " problems"), problems);
     }
     return new Bound<>(settings, targetSettings);
+  }
+
+  /**
+   * Checks the target's own settings beyond their types (ranges, combinations) before any input is
+   * read: adds one line per problem, naming the setting, to {@code problems}; they are reported
+   * together with every other problem of the config (exit code 2). Called once per run, on the
+   * calling thread. By default there is nothing more to check.
+   */
+  protected void checkSettings(S settings, List<String> problems) {
   }
 
   /** The known key closest to a mistyped one, or null when none is close. */

@@ -1,6 +1,5 @@
 package dev.tapline.target.postgres;
 
-import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.config.Setting;
 import dev.tapline.target.Target;
 import dev.tapline.target.jdbc.InvalidDatePolicy;
@@ -12,6 +11,7 @@ import dev.tapline.target.jdbc.SqlDialect;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -76,10 +76,17 @@ public final class PostgresTarget extends JdbcTarget<PostgresTarget.Settings> {
   }
 
   @Override
-  protected int maxConnections(Settings settings) {
+  protected void checkSettings(Settings settings, List<String> problems) {
     if (settings.maxConnections() < 1) {
-      throw new ConfigurationException("max_connections must be at least 1, not " + settings.maxConnections());
+      problems.add("max_connections must be at least 1, not " + settings.maxConnections());
     }
+    if (settings.port() < 1 || settings.port() > 65535) {
+      problems.add("port must be between 1 and 65535, not " + settings.port());
+    }
+  }
+
+  @Override
+  protected int maxConnections(Settings settings) {
     return settings.maxConnections();
   }
 

@@ -105,6 +105,18 @@ class PostgresTargetContractTest extends SqlTargetContractTest {
     assertTrue(refused.stderr().contains("too many connections"), refused.stderr());
   }
 
+  @Test
+  void settingsOutOfRangeAreReportedTogetherBeforeAnyInput() {
+    ObjectNode config = config();
+    config.put("max_connections", 0);
+    config.put("port", 70000);
+    TargetProcess refused = run("this is not read", config);
+    assertEquals(2, refused.exitCode(), refused.stderr());
+    assertTrue(refused.stderr().contains("max_connections must be at least 1, not 0"), refused.stderr());
+    assertTrue(refused.stderr().contains("port must be between 1 and 65535, not 70000"), refused.stderr());
+    assertTrue(!refused.stderr().contains("Line 1"), refused.stderr());
+  }
+
   @Override
   protected Target<?> newTarget() {
     return new PostgresTarget();
