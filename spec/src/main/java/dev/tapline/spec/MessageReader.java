@@ -11,6 +11,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,13 +187,7 @@ public final class MessageReader implements Closeable {
       }
       any = true;
       int start = position;
-      int newline = -1;
-      for (int i = start; i < limit; i++) {
-        if (buffer[i] == '\n') {
-          newline = i;
-          break;
-        }
-      }
+      int newline = indexOfNewline(buffer, start, limit);
       int end = newline >= 0 ? newline : limit;
       append(start, end - start);
       if (newline >= 0) {
@@ -202,6 +199,29 @@ public final class MessageReader implements Closeable {
       bytesRead += end - start;
       position = limit;
     }
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long LOW_BITS = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
+  /** The index of the first {@code '\n'} in {@code bytes[from, to)}, or -1; eight bytes at a time. */
+  static int indexOfNewline(byte[] bytes, int from, int to) {
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long word = (long) LONGS.get(bytes, i) ^ NEWLINES;
+      long found = (word - LOW_BITS) & ~word & HIGH_BITS;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (bytes[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private void append(int start, int length) {

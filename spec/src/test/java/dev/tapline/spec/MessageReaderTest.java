@@ -165,4 +165,27 @@ class MessageReaderTest {
     reader.next();
     assertNull(reader.lastRecordJson(), "not a RECORD");
   }
+
+  @Test
+  void findsTheFirstNewlineAtEveryPositionAndAlignment() {
+    for (int length = 0; length < 40; length++) {
+      for (int at = -1; at < length; at++) {
+        byte[] bytes = new byte[length + 3];
+        java.util.Arrays.fill(bytes, (byte) 'x');
+        bytes[1] = (byte) 0x8A; // a byte whose low bits are those of a newline
+        bytes[2] = (byte) 0x0B;
+        if (at >= 0) {
+          bytes[at + 3] = '\n';
+          if (at + 5 < bytes.length) {
+            bytes[at + 5] = '\n';
+          }
+        }
+        assertEquals(at < 0 ? -1 : at + 3, MessageReader.indexOfNewline(bytes, 3, bytes.length), "length " + length + " at " + at);
+      }
+    }
+    byte[] lines = "ab\ncd\n".getBytes(StandardCharsets.UTF_8);
+    assertEquals(2, MessageReader.indexOfNewline(lines, 0, lines.length));
+    assertEquals(5, MessageReader.indexOfNewline(lines, 3, lines.length));
+    assertEquals(-1, MessageReader.indexOfNewline(lines, 3, 5));
+  }
 }
