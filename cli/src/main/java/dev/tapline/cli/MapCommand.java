@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.Json;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.InputStream;
@@ -57,22 +56,46 @@ final class MapCommand implements Callable<Integer> {
     if (!Files.isRegularFile(config)) {
       throw new ConfigurationException("--config " + config + " does not exist or is not a file.");
     }
-    JsonNode node;
-    try {
-      node = new ObjectMapper(new YAMLFactory()).readTree(config.toFile());
-    } catch (IOException e) {
-      throw new ConfigurationException("The mapper config " + config + " is not valid JSON or YAML: " + e.getMessage());
-    }
+    JsonNode node = readConfig(config);
     PrintWriter err = spec.commandLine().getErr();
     InputStream in = input != null ? Files.newInputStream(input) : tapline.standardInput();
     // stdout carries only messages; the real stdout descriptor, not picocli's writer
     MapperConfig mapping = MapperConfig.parse(node);
     Mapper mapper = new Mapper(mapping);
     FastMapper fast = new FastMapper(mapper, mapping, warning -> err.println("WARN  " + warning));
-    try (InputStream input = in; OutputStream out = new BufferedOutputStream(tapline.standardOutput(), 1 << 16)) {
+    // the mapper writes in blocks of its own: no buffer in between
+    try (InputStream input = in; OutputStream out = tapline.standardOutput()) {
       fast.run(input, out, counts -> metrics(counts, err), METRIC_MILLIS);
     }
     return 0;
+  }
+
+  /**
+   * The config as JSON (what the runner writes, read without loading a YAML parser), else as YAML.
+   */
+  static JsonNode readConfig(Path config) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(config);
+    } catch (IOException e) {
+      throw new ConfigurationException("Cannot read the mapper config " + config + ": " + e.getMessage());
+    }
+    int first = 0;
+    while (first < bytes.length && Character.isWhitespace(bytes[first])) {
+      first++;
+    }
+    if (first < bytes.length && bytes[first] == '{') {
+      try {
+        return Json.MAPPER.readTree(bytes);
+      } catch (IOException notJson) {
+        // a YAML flow mapping ({a: b}) is not JSON: the YAML parser reads it below
+      }
+    }
+    try {
+      return new ObjectMapper(new YAMLFactory()).readTree(bytes);
+    } catch (IOException e) {
+      throw new ConfigurationException("The mapper config " + config + " is not valid JSON or YAML: " + e.getMessage());
+    }
   }
 
   private final Map<String, long[]> reported = new java.util.HashMap<>();

@@ -248,17 +248,30 @@ final class Mapper {
 
   /** SHA-256 of the salt and the UTF-8 text in {@code bytes[offset, offset + length)}, as lower-case hex ASCII. */
   byte[] hashBytes(byte[] bytes, int offset, int length) {
-    sha256.reset();
-    sha256.update(salt);
-    sha256.update(bytes, offset, length);
-    byte[] digest = sha256.digest();
-    byte[] hex = new byte[digest.length * 2];
-    for (int index = 0; index < digest.length; index++) {
-      hex[index * 2] = HEX[(digest[index] >> 4) & 0xf];
-      hex[index * 2 + 1] = HEX[digest[index] & 0xf];
-    }
+    byte[] hex = new byte[64];
+    hashInto(bytes, offset, length, hex, 0);
     return hex;
   }
+
+  /**
+   * Writes the SHA-256 of the salt and the UTF-8 text in {@code bytes[offset, offset + length)},
+   * as 64 lower-case hex digits, into {@code target[targetOffset, targetOffset + 64)}.
+   */
+  void hashInto(byte[] bytes, int offset, int length, byte[] target, int targetOffset) {
+    sha256.update(salt);
+    sha256.update(bytes, offset, length);
+    try {
+      sha256.digest(digest, 0, digest.length);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException(e);
+    }
+    for (int index = 0; index < digest.length; index++) {
+      target[targetOffset + index * 2] = HEX[(digest[index] >> 4) & 0xf];
+      target[targetOffset + index * 2 + 1] = HEX[digest[index] & 0xf];
+    }
+  }
+
+  private final byte[] digest = new byte[32];
 
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
