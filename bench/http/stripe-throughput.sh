@@ -66,11 +66,14 @@ PY
 
 # first the SDK's per-request overhead: its thousands of requests also warm up the sandbox's JIT, as
 # a long-running server's would be, so the server takes little CPU from the tap runs that follow;
-# then one tap run not counted
+# then WARMUP tap runs not counted (a fresh sandbox took 0.6-2 CPU-s per run after one, 0.2 s
+# once warm)
 echo "SDK per-request overhead (same pages, one thread, connection reuse):"
 java -cp "$HTTP_CP" bench/http/HttpOverhead.java "$URL" 300
-java $JVM_OPTIONS -cp "$TAP_CP" dev.tapline.tap.stripe.StripeTap --config "$WORK/config.json" \
-  --catalog "$WORK/catalog.json" >/dev/null 2>&1
+for _ in $(seq 1 "${WARMUP:-4}"); do
+  java $JVM_OPTIONS -cp "$TAP_CP" dev.tapline.tap.stripe.StripeTap --config "$WORK/config.json" \
+    --catalog "$WORK/catalog.json" >/dev/null 2>&1
+done
 
 # runs OPTIONS LABEL: RUNS runs of the tap, each a new JVM with these options
 runs() {
