@@ -6,6 +6,7 @@ import dev.tapline.spec.Catalog;
 import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.Json;
 import dev.tapline.spec.TaplineException;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -226,7 +227,8 @@ final class PipelineLauncher {
       interpolation.check(project.file());
       redactor = interpolation.redactor();
       temporary = privateFolder();
-      List<PipelineRun.Side> sides = sides(pipeline, plugins, temporary, redactor);
+      Map<Integer, MapperArchive.Use> archives = new java.util.HashMap<>();
+      List<PipelineRun.Side> sides = sides(pipeline, plugins, temporary, redactor, archives);
       Path tapState = null;
       if (before != null) {
         tapState = privateFile(temporary, "state.json", Json.write(before));
@@ -238,6 +240,9 @@ final class PipelineLauncher {
         outcome = run.execute();
       } finally {
         running.remove(name);
+        List<Process> processes = run.processes();
+        archives.forEach((index, use) -> use.finish(index < processes.size() && !processes.get(index).isAlive()
+            ? processes.get(index).exitValue() : -1));
       }
       code = outcome.exitCode();
       error = outcome.error();
@@ -327,8 +332,14 @@ final class PipelineLauncher {
     return resolved;
   }
 
-  private List<PipelineRun.Side> sides(
-      Project.Pipeline pipeline, List<ResolvedPlugin> plugins, Path temporary, Redactor redactor) {
+  /**
+   * The processes of the pipeline, in order.
+   *
+   * @param archives receives, by position, how each built-in mapper uses its class-data-sharing
+   *     archive, to be finished once the run has ended
+   */
+  private List<PipelineRun.Side> sides(Project.Pipeline pipeline, List<ResolvedPlugin> plugins, Path temporary,
+      Redactor redactor, Map<Integer, MapperArchive.Use> archives) {
     List<PipelineRun.Side> sides = new ArrayList<>();
     for (int index = 0; index < plugins.size(); index++) {
       ResolvedPlugin resolved = plugins.get(index);
@@ -337,7 +348,12 @@ final class PipelineLauncher {
       List<String> command = new ArrayList<>();
       String role = plugin.kind().name().toLowerCase();
       if (plugin.executable() == null) {
-        command.addAll(selfCommand());
+        List<String> jvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        MapperArchive.Use archive = mapperArchive(jvm, System.getProperty("java.class.path"));
+        if (archive.dump() != null) {
+          archives.put(index, archive);
+        }
+        command.addAll(selfCommand(jvm, archive));
         command.add("map");
       } else {
         command.add(executable(plugin, role).toString());
@@ -376,13 +392,17 @@ final class PipelineLauncher {
    * launcher's class-data-sharing archive, logging and collector options are passed on (the class
    * path is the same, so the archive fits); agents and debuggers are not.
    */
-  static List<String> selfCommand() {
+  static List<String> selfCommand(List<String> jvmOptions, MapperArchive.Use archive) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     boolean collector = false;
     boolean heap = false;
-    for (String option : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (option.startsWith("-XX:SharedArchiveFile=") || option.startsWith("-Xshare:") || option.startsWith("-Xlog:")
+    for (String option : jvmOptions) {
+      if (option.startsWith("-XX:SharedArchiveFile=")) {
+        command.addAll(archive.options());
+        continue;
+      }
+      if (option.startsWith("-Xshare:") || option.startsWith("-Xlog:")
           || option.equals("-XX:+DisplayVMOutputToStderr") || option.startsWith("-Xmx")
           || (option.startsWith("-XX:+Use") && option.endsWith("GC"))) {
         command.add(option);
@@ -401,6 +421,25 @@ final class PipelineLauncher {
     command.add(System.getProperty("java.class.path"));
     command.add(Tapline.class.getName());
     return command;
+  }
+
+  /**
+   * How a built-in mapper started by this JVM uses class-data sharing: the mapper's own archive
+   * when this JVM runs with the launcher's (see {@link MapperArchive}), else as this JVM does.
+   */
+  static MapperArchive.Use mapperArchive(List<String> jvmOptions, String classPath) {
+    String archive = null;
+    for (String option : jvmOptions) {
+      if (option.startsWith("-XX:SharedArchiveFile=")) {
+        archive = option.substring("-XX:SharedArchiveFile=".length());
+      } else if (option.equals("-Xshare:off")) {
+        return new MapperArchive.Use(List.of(), null, null);
+      }
+    }
+    if (archive == null || archive.isEmpty() || archive.contains(File.pathSeparator)) {
+      return new MapperArchive.Use(archive == null ? List.of() : List.of("-XX:SharedArchiveFile=" + archive), null, null);
+    }
+    return MapperArchive.forRunner(Path.of(archive), classPath);
   }
 
   /**

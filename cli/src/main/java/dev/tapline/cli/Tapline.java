@@ -83,7 +83,29 @@ public final class Tapline implements Callable<Integer> {
   }
 
   boolean debug() {
+    return debug(environment);
+  }
+
+  static boolean debug(Map<String, String> environment) {
     return "debug".equalsIgnoreCase(environment.getOrDefault("TAPLINE_LOG_LEVEL", "").trim());
+  }
+
+  /**
+   * Reports a command's failure on one line (with the stack trace at debug level) and returns its
+   * exit code: 2 for a usage or configuration problem, 3 for a pipeline already running, else 1.
+   */
+  static int failure(Exception exception, PrintWriter err, boolean debug) {
+    if (debug) {
+      exception.printStackTrace(err);
+    }
+    err.println("ERROR " + exception.getMessage());
+    err.flush();
+    if (exception instanceof PipelineBusyException) {
+      return PipelineBusyException.EXIT_CODE;
+    }
+    return exception instanceof ConfigurationException
+        ? CommandLine.ExitCode.USAGE
+        : CommandLine.ExitCode.SOFTWARE;
   }
 
   @Override
@@ -113,26 +135,26 @@ public final class Tapline implements Callable<Integer> {
           return CommandLine.ExitCode.USAGE;
         });
     commandLine.setExecutionExceptionHandler(
-        (exception, failed, parseResult) -> {
-          PrintWriter err = failed.getErr();
-          if (tapline.debug()) {
-            exception.printStackTrace(err);
-          }
-          err.println("ERROR " + exception.getMessage());
-          err.flush();
-          if (exception instanceof PipelineBusyException) {
-            return PipelineBusyException.EXIT_CODE;
-          }
-          return exception instanceof ConfigurationException
-              ? CommandLine.ExitCode.USAGE
-              : CommandLine.ExitCode.SOFTWARE;
-        });
+        (exception, failed, parseResult) -> failure(exception, failed.getErr(), tapline.debug()));
     return commandLine;
   }
 
   public static void main(String[] args) {
-    int code = commandLine(System.getenv(), new FileInputStream(FileDescriptor.in)).execute(args);
-    System.exit(code);
+    System.exit(execute(args, System.getenv(), new FileInputStream(FileDescriptor.in),
+        new FileOutputStream(FileDescriptor.out), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * What {@link #main} does, without exiting: {@code map} with plain arguments runs directly (see
+   * {@link MapCommand#direct}), everything else through picocli.
+   */
+  static int execute(String[] args, Map<String, String> environment, InputStream in, OutputStream out, PrintWriter err) {
+    // err is for the direct map; picocli keeps its own writer on stderr
+    Integer code = MapCommand.direct(args, environment, in, out, err);
+    if (code != null) {
+      return code;
+    }
+    return commandLine(environment, in, out).execute(args);
   }
 
   /** {@code tapline <version>}, the version from the jar manifest, or {@code dev} from classes. */
