@@ -15,7 +15,9 @@ import okhttp3.Response;
 /**
  * Throwaway harness: the cost of one 100-record page at three layers, against the sandbox.
  * raw: plain OkHttp GET and body bytes; client: ApiClient.execute (credentials, headers, rate
- * limiter, retry loop, metric line off); parse: client plus JSON parse and record extraction.
+ * limiter, retry loop, metric line off); parse: client plus ApiResponse.json() (LazyJson: the
+ * body checked whole, the list of records read; the records themselves are read later, by the
+ * stream) and the record count.
  * Usage: java -cp CP HttpOverhead.java URL PAGES
  */
 public class HttpOverhead {
