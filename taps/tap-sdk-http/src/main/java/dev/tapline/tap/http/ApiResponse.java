@@ -78,7 +78,8 @@ public final class ApiResponse {
       } catch (IllegalArgumentException e) {
         String start = bodyText();
         throw new TaplineException("The response of " + ApiClient.redactedUrl(request)
-            + " is not JSON; it starts with: " + start.substring(0, Math.min(200, start.length())));
+            + " is not JSON (" + e.getMessage() + "); it starts with: "
+            + start.substring(0, Math.min(200, start.length())));
       }
     }
     return json;

@@ -71,6 +71,17 @@ class ApiClientTest {
   }
 
   @Test
+  void aBodyThatIsNotJsonIsNamedWithTheProblemAndItsStart() {
+    wireMock.register(get(urlPathEqualTo("/html")).willReturn(
+        aResponse().withStatus(200).withBody("{\"data\": [1, 2,]} <html>")));
+    ApiResponse response = client(RetryHint.NONE).execute(ApiRequest.get(base + "/html"), "html");
+    dev.tapline.spec.TaplineException problem =
+        assertThrows(dev.tapline.spec.TaplineException.class, response::json);
+    assertTrue(problem.getMessage().contains("/html is not JSON (Expected a JSON value (found ']')"
+        + " at byte 15); it starts with: {\"data\": [1, 2,]} <html>"), problem.getMessage());
+  }
+
+  @Test
   void redirectsAreFollowed() {
     wireMock.register(get(urlPathEqualTo("/old")).willReturn(
         aResponse().withStatus(301).withHeader("Location", base + "/new")));
