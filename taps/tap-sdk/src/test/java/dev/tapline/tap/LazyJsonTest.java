@@ -119,6 +119,21 @@ class LazyJsonTest {
   }
 
   @Test
+  void whitespaceIsLeftOutBetweenTokensButNotInStringsAndOffsetsAreTheSenders() {
+    ObjectNode record = (ObjectNode) LazyJson.parse(bytes(
+        "  {\n \"a b\" : [ 1 ,\t\"x  y\" , { } ] ,\r\n \"c\":{ \"d\" : null } }  "));
+    assertEquals("{\"type\":\"RECORD\",\"stream\":\"charges\",\"record\":{\"a b\":[1,\"x  y\",{}],"
+        + "\"c\":{\"d\":null}},\"time_extracted\":\"2024-02-03T04:05:06Z\"}\n", recordLine(record));
+    assertEquals(List.of("a b", "c"), List.copyOf(record.properties().stream().map(e -> e.getKey()).toList()));
+    assertEquals("{\"type\":\"RECORD\",\"stream\":\"charges\",\"record\":{\"a b\":[1,\"x  y\",{}],"
+        + "\"c\":{\"d\":null}},\"time_extracted\":\"2024-02-03T04:05:06Z\"}\n", recordLine(record));
+    IllegalArgumentException problem = assertThrows(IllegalArgumentException.class,
+        () -> LazyJson.parse(bytes("{\n  \"a\": 1,\n  \"b\" 2\n}")));
+    assertEquals("Expected ':' (found '2') at byte 18", problem.getMessage());
+    assertEquals(7, LazyJson.parse(bytes(" \n 7 \n")).intValue());
+  }
+
+  @Test
   void lazyNodesBehaveAsOrdinaryNodes() {
     JsonNode document = LazyJson.parse(bytes(DOCUMENT));
     ArrayNode data = (ArrayNode) document.get("data");
