@@ -45,6 +45,12 @@ public final class LazyJson {
 
   /** The JSON value in {@code length} bytes of {@code utf8} from {@code offset}; see {@link #parse(byte[])}. */
   public static JsonNode parse(byte[] utf8, int offset, int length) {
+    if (length >= 3 && utf8[offset] == (byte) 0xEF && utf8[offset + 1] == (byte) 0xBB
+        && utf8[offset + 2] == (byte) 0xBF) {
+      // a byte order mark, which some servers put first and JSON readers may ignore
+      offset += 3;
+      length -= 3;
+    }
     JsonTape tape = JsonTape.of(utf8, offset, length);
     if (tape.count > 0 && tape.starts[0] == firstNonSpace(utf8, offset)) {
       return container(tape, 0);

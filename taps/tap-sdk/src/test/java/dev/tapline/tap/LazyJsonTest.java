@@ -131,6 +131,7 @@ class LazyJsonTest {
         () -> LazyJson.parse(bytes("{\n  \"a\": 1,\n  \"b\" 2\n}")));
     assertEquals("Expected ':' (found '2') at byte 18", problem.getMessage());
     assertEquals(7, LazyJson.parse(bytes(" \n 7 \n")).intValue());
+    assertEquals(8, LazyJson.parse(bytes("\uFEFF{\"a\": 8}")).get("a").intValue());
   }
 
   @Test
