@@ -70,11 +70,21 @@ public final class ApiResponse {
     return new String(body, StandardCharsets.UTF_8);
   }
 
+  /** Whether the body is empty or only whitespace (read as no JSON value, as Jackson reads it). */
+  private static boolean isBlank(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The body parsed as JSON with exact numbers; parsed once. */
   public JsonNode json() {
     if (json == null) {
       try {
-        json = body.length == 0 ? Json.NODES.missingNode() : LazyJson.parse(body);
+        json = isBlank(body) ? Json.NODES.missingNode() : LazyJson.parse(body);
       } catch (IllegalArgumentException e) {
         String start = bodyText();
         throw new TaplineException("The response of " + ApiClient.redactedUrl(request)

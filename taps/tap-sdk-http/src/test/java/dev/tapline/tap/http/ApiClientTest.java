@@ -82,6 +82,12 @@ class ApiClientTest {
   }
 
   @Test
+  void aBlankBodyIsNoJsonValue() {
+    wireMock.register(get(urlPathEqualTo("/blank")).willReturn(aResponse().withStatus(200).withBody(" \r\n")));
+    assertTrue(client(RetryHint.NONE).execute(ApiRequest.get(base + "/blank"), "blank").json().isMissingNode());
+  }
+
+  @Test
   void redirectsAreFollowed() {
     wireMock.register(get(urlPathEqualTo("/old")).willReturn(
         aResponse().withStatus(301).withHeader("Location", base + "/new")));
