@@ -262,26 +262,32 @@ final class FastMapper {
   private boolean mappedRecord(Plan plan, Mapper.Counts counts, int recordStart, int start, int end) {
     int mark = outputLength;
     pendingHashCount = 0;
-    write(plan.prefix(), 0, plan.prefix().length);
-    int recordEnd = mapProperties(plan, recordStart, end);
-    if (recordEnd < 0) {
-      // not valid JSON: the slow path reports the line as a protocol error
-      outputLength = mark;
-      return false;
-    }
-    if (plan.evaluates()) {
-      if (!keeps(plan)) {
+    try {
+      write(plan.prefix(), 0, plan.prefix().length);
+      int recordEnd = mapProperties(plan, recordStart, end);
+      if (recordEnd < 0) {
+        // not valid JSON: the slow path reports the line as a protocol error
         outputLength = mark;
-        counts.filtered++;
-        return true;
+        return false;
       }
-      addComputed(plan, mark);
-    }
-    writeByte('}');
-    write(buffer, recordEnd, end - recordEnd);
-    writeByte('\n');
-    if (pendingHashCount > 0) {
-      fillHashes();
+      if (plan.evaluates()) {
+        if (!keeps(plan)) {
+          outputLength = mark;
+          counts.filtered++;
+          return true;
+        }
+        addComputed(plan, mark);
+      }
+      writeByte('}');
+      write(buffer, recordEnd, end - recordEnd);
+      writeByte('\n');
+      if (pendingHashCount > 0) {
+        fillHashes();
+      }
+    } catch (RuntimeException e) {
+      // an expression that failed or a value that is not JSON: no half-written line goes out
+      outputLength = mark;
+      throw e;
     }
     counts.records++;
     counts.bytes += end - start + 1;

@@ -249,4 +249,23 @@ class FastMapperTest {
       assertEquals(sha256(SALT + "a@b.c"), messages(result.out()).get(0).path("record").path("email").asText(), config::toString);
     }
   }
+
+  @Test
+  void aFailingExpressionEndsTheRunWithoutAHalfWrittenLine() throws Exception {
+    Path config = config("""
+        {"hash_salt": "pepper", "streams": {"people": {"properties": {"email": "hash"},
+          "add": {"initials": "record.name.substring(0, 2)"}}}}
+        """);
+
+    Cli.Result result = map(config, List.of(
+        "{\"type\":\"RECORD\",\"stream\":\"people\",\"record\":{\"email\":\"a@b.c\",\"name\":\"Ada\"}}",
+        "{\"type\":\"RECORD\",\"stream\":\"people\",\"record\":{\"email\":\"b@b.c\",\"name\":\"B\"}}"));
+
+    assertEquals(1, result.exitCode(), result::toString);
+    assertTrue(result.err().contains("Line 2, stream people: the add.initials expression failed"), result::toString);
+    List<JsonNode> out = messages(result.out());
+    assertEquals(1, out.size(), "the record before the failure, whole: " + result);
+    assertEquals("Ad", out.get(0).path("record").path("initials").asText());
+    assertEquals(sha256(SALT + "a@b.c"), out.get(0).path("record").path("email").asText());
+  }
 }
