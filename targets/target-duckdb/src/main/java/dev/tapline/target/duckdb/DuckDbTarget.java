@@ -130,6 +130,28 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
   }
 
   public static void main(String[] args) {
+    if (!java.util.List.of(args).contains("--version") && !java.util.List.of(args).contains("--about")) {
+      loadDriverInBackground();
+    }
     Target.main(new DuckDbTarget(), args);
+  }
+
+  /**
+   * The DuckDB driver unpacks its native library (72 MB) from its jar and loads it on first use,
+   * about half a CPU second. Started on a second thread at once, that overlaps with reading the
+   * command line, the config and the first messages instead of delaying the first batch; the first
+   * connection waits for it if it is not done (class initialisation is locked), and reports any
+   * failure.
+   */
+  private static void loadDriverInBackground() {
+    Thread loader = new Thread(() -> {
+      try {
+        Class.forName("org.duckdb.DuckDBNative", true, DuckDbTarget.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        // the first connection fails with the driver's own error
+      }
+    }, "duckdb-native-loader");
+    loader.setDaemon(true);
+    loader.start();
   }
 }
