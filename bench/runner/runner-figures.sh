@@ -62,7 +62,9 @@ seconds() { sed -n 's/.*Run finished in \([0-9.]*\) s.*/\1/p' "$1" | tail -1; }
 # interleaved attempts, as the machine's load changes; the best wall time of each counts. The run's
 # own figure (from its start to its end, runner start-up excluded) has 0.1 s steps; the elapsed time
 # of the whole `tapline run` process (runner start-up included) is measured to 0.01 s.
-for attempt in 1 2 3; do
+# ATTEMPTS=5 for more pairs on a busy machine
+attempts=${ATTEMPTS:-3}
+for attempt in $(seq "$attempts"); do
   for pipeline in plain mapped; do
     rm -rf "$out/project1/$pipeline" "$out/project1/.tapline"
     /usr/bin/time -o "$out/$pipeline-$attempt.time" -f "%U %S %e" \
@@ -73,8 +75,18 @@ for attempt in 1 2 3; do
     echo "$pipeline (attempt $attempt): $rows rows in $s s = $(echo "$rows / $s" | bc) rows/s; process elapsed $elapsed s; CPU $cpu s (all processes); load $(cut -d' ' -f1 /proc/loadavg)"
     echo "$s" >> "$out/$pipeline.seconds"
     echo "$elapsed" >> "$out/$pipeline.elapsed"
+    echo "$cpu" >> "$out/$pipeline.cpu"
   done
 done
+# the pairs ran back to back, so their ratios are less at the mercy of other work on the machine
+paste -d' ' "$out/plain.elapsed" "$out/mapped.elapsed" "$out/plain.cpu" "$out/mapped.cpu" | awk '
+  { time[NR] = $2 / $1; cpu[NR] = $4 / $3 }
+  function median(values, n,   i, j, t) {
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (values[j] < values[i]) { t = values[i]; values[i] = values[j]; values[j] = t }
+    return n % 2 ? values[(n + 1) / 2] : (values[n / 2] + values[n / 2 + 1]) / 2
+  }
+  END { printf "median of the %d pairs: mapped takes %.1f%% longer (process elapsed), uses %.1f%% more CPU\n", NR, 100 * median(time, NR) - 100, 100 * median(cpu, NR) - 100 }'
+rm -f "$out/plain.cpu" "$out/mapped.cpu"
 for pipeline in plain mapped; do
   best=$(sort -n "$out/$pipeline.seconds" | head -1)
   best_elapsed=$(sort -n "$out/$pipeline.elapsed" | head -1)
