@@ -332,7 +332,22 @@ public abstract class Target<S extends Record> {
 
   private record Bound<S extends Record>(S settings, TargetSettings targetSettings) {}
 
+  /**
+   * Defaults of this target that differ from the SDK's (e.g. a larger {@code batch_size_rows} for a
+   * database that likes big batches): setting name to value, used where the config leaves the
+   * setting out. Called once per run. By default none.
+   */
+  protected ObjectNode settingDefaults() {
+    return Json.object();
+  }
+
   private Bound<S> bind(ObjectNode config) {
+    ObjectNode defaults = settingDefaults();
+    if (!defaults.isEmpty()) {
+      ObjectNode withDefaults = defaults.deepCopy();
+      withDefaults.setAll(config);
+      config = withDefaults;
+    }
     List<String> problems = new ArrayList<>();
     java.util.Set<String> known = new java.util.LinkedHashSet<>(binder.keys());
     known.addAll(sdkBinder.keys());

@@ -26,6 +26,14 @@ final class RecordingTarget extends Target<RecordingTarget.Settings> {
     this.events = events;
   }
 
+  /** This target's own setting defaults (see {@link Target#settingDefaults()}); none unless a test puts some. */
+  final ObjectNode defaults = dev.tapline.spec.Json.object();
+
+  @Override
+  protected ObjectNode settingDefaults() {
+    return defaults;
+  }
+
   /** Records the text sinks are handed, so tests see what a file target would write. */
   @Override
   protected boolean usesRecordText() {

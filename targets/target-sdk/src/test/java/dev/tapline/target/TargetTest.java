@@ -170,6 +170,28 @@ class TargetTest {
   }
 
   @Test
+  void aTargetsOwnDefaultsApplyWhereTheConfigIsSilent() {
+    String input = schema("a") + record("a", 1) + record("a", 2) + record("a", 3) + record("a", 4) + record("a", 5);
+    for (boolean configured : new boolean[] {false, true}) {
+      RecordingTarget target = new RecordingTarget(new ArrayList<>());
+      target.defaults.put("batch_size_rows", 2);
+      ObjectNode config = Json.object();
+      if (configured) {
+        config.put("batch_size_rows", 3);
+      }
+      int code = target.execute(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+          new ByteArrayOutputStream(), new PrintStream(new ByteArrayOutputStream()), Map.of(),
+          "--config", TargetHarness.writeConfig(folder, config).toString());
+      assertEquals(0, code);
+      // batches of 2 (the target's default) end after records 2 and 4; of 3 (the config's) after 3; of the
+      // SDK's 100,000 only at the end
+      int commitsBeforeLastRecord = target.events.subList(0, target.events.indexOf("write a {\"id\":5}")).stream()
+          .filter(event -> event.equals("commit a")).toList().size();
+      assertEquals(configured ? 1 : 2, commitsBeforeLastRecord, target.events.toString());
+    }
+  }
+
+  @Test
   void flushesByAgeWhileTheTapIsQuiet() throws Exception {
     ObjectNode config = config(1000);
     config.put("batch_max_age_seconds", 1);
