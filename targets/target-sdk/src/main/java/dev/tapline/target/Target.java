@@ -455,6 +455,11 @@ public abstract class Target<S extends Record> {
     ObjectNode settings = binder.jsonSchema();
     ObjectNode properties = settings.withObjectProperty("properties");
     sdkBinder.jsonSchema().get("properties").properties().forEach(p -> properties.set(p.getKey(), p.getValue()));
+    settingDefaults().properties().forEach(d -> {
+      if (properties.get(d.getKey()) instanceof ObjectNode property) {
+        property.set("default", d.getValue());
+      }
+    });
     about.set("settings", settings);
     return about;
   }

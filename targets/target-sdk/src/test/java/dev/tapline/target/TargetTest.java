@@ -188,6 +188,7 @@ class TargetTest {
       int commitsBeforeLastRecord = target.events.subList(0, target.events.indexOf("write a {\"id\":5}")).stream()
           .filter(event -> event.equals("commit a")).toList().size();
       assertEquals(configured ? 1 : 2, commitsBeforeLastRecord, target.events.toString());
+      assertEquals(2, target.about().at("/settings/properties/batch_size_rows/default").intValue());
     }
   }
 
