@@ -4,7 +4,7 @@
 # It starts its own PostgreSQL 17 from the embedded binaries (nothing to install) and stops it.
 # usage: bench/sql/targets.sh [ROWS]      (default 1000000)
 #   SQL_BENCH_DATA=DIR  use the orders.csv and orders.singer.jsonl of DIR instead of bench/out/data-ROWS
-#   DUCKDB_JVM="..."    JVM options of target-duckdb (default -Xmx96m -XX:+UseSerialGC, as its launcher)
+#   DUCKDB_JVM="..."    JVM options of target-duckdb (default -Xmx64m -XX:+UseSerialGC, as its launcher)
 set -u
 
 rows=${1:-1000000}
@@ -19,7 +19,7 @@ mkdir -p "$out"
 [ -x /usr/bin/time ] || { echo "ERROR targets.sh: /usr/bin/time (GNU time) is needed: apt-get install time" >&2; exit 1; }
 jvm="-Xmx128m -XX:+UseSerialGC"   # what the dist/ launchers give a target
 # DuckDB's own memory comes on top of the Java heap: a smaller heap keeps the process under 256 MB
-duck_jvm=${DUCKDB_JVM:-"-Xmx96m -XX:+UseSerialGC"}
+duck_jvm=${DUCKDB_JVM:-"-Xmx64m -XX:+UseSerialGC"}
 
 echo "building the SQL targets and their class paths" >&2
 (cd "$root" && mvn -B -q install -pl targets/target-jdbc,targets/target-postgres,targets/target-duckdb -DskipTests) \
