@@ -108,10 +108,10 @@ print(f'run $run: {r} records in {e:.2f} s wall (JVM start included) = {r/e:,.0f
 PY
   done
 }
-runs "$JVM_OPTIONS" "the launcher's options: $JVM_OPTIONS"
-# C2 compiles (not the tap's own work) are about a third of the CPU of a run this short; this shows a
-# launcher option for API taps, not what the launcher does today
-runs "$JVM_OPTIONS -XX:TieredStopAtLevel=1" "C1 only, -XX:TieredStopAtLevel=1, a possible launcher option"
+# the tap-stripe launcher runs with the C1 compiler only (dist/pom.xml): C2 compiles are about a third
+# of the CPU of a run this short; the second block shows what the JVM's default (tiered, C2) gives
+runs "$JVM_OPTIONS -XX:TieredStopAtLevel=1" "the launcher's options: $JVM_OPTIONS -XX:TieredStopAtLevel=1"
+runs "$JVM_OPTIONS" "the JVM's default compilers (C1 then C2): $JVM_OPTIONS"
 
 echo "tap-stripe in one JVM, warm (start-up and JIT left out):"
 java $JVM_OPTIONS -cp "$TAP_CP" bench/http/TapWarm.java "$WORK/config.json" "$WORK/catalog.json" 4
