@@ -33,6 +33,8 @@ public final class CompactFields extends AbstractMap<String, JsonNode> {
   private int size;
   private int hint;
   private int modifications;
+  /** Whether {@link #names} is this map's own array (else shared, copied before a change). */
+  private boolean ownNames = true;
 
   public CompactFields() {
     names = NO_NAMES;
@@ -42,6 +44,39 @@ public final class CompactFields extends AbstractMap<String, JsonNode> {
   public CompactFields(int expectedSize) {
     names = expectedSize == 0 ? NO_NAMES : new String[expectedSize];
     values = expectedSize == 0 ? NO_VALUES : new JsonNode[expectedSize];
+  }
+
+  /**
+   * Fields over arrays the caller hands over: {@code names} may be shared by many maps (the
+   * records of one layout) and is copied before this map changes a name; {@code values} becomes
+   * this map's own. The first {@code size} entries of each are the fields, names distinct and
+   * not null.
+   */
+  public CompactFields(String[] names, JsonNode[] values, int size) {
+    this.names = names;
+    this.values = values;
+    this.size = size;
+    this.ownNames = false;
+  }
+
+  /** The name at a position, for writers that walk the fields in order; {@code index < size()}. */
+  public String nameAt(int index) {
+    return names[index];
+  }
+
+  /** The value at a position; {@code index < size()}. */
+  public JsonNode valueAt(int index) {
+    return values[index];
+  }
+
+  private void ownNames(int capacity) {
+    if (!ownNames || names.length < capacity) {
+      names = Arrays.copyOf(names, Math.max(capacity, Math.max(8, size * 2)));
+      ownNames = true;
+    }
+    if (values.length < capacity) {
+      values = Arrays.copyOf(values, Math.max(capacity, Math.max(8, size * 2)));
+    }
   }
 
   /** An empty object node backed by compact fields. */
@@ -104,11 +139,7 @@ public final class CompactFields extends AbstractMap<String, JsonNode> {
       values[index] = value;
       return old;
     }
-    if (size == names.length) {
-      int capacity = Math.max(8, size * 2);
-      names = Arrays.copyOf(names, capacity);
-      values = Arrays.copyOf(values, capacity);
-    }
+    ownNames(size + 1);
     names[size] = name;
     values[size] = value;
     size++;
@@ -128,6 +159,7 @@ public final class CompactFields extends AbstractMap<String, JsonNode> {
   }
 
   private void removeAt(int index) {
+    ownNames(size);
     int moved = size - index - 1;
     if (moved > 0) {
       System.arraycopy(names, index + 1, names, index, moved);
@@ -142,6 +174,7 @@ public final class CompactFields extends AbstractMap<String, JsonNode> {
 
   @Override
   public void clear() {
+    ownNames(0);
     Arrays.fill(names, 0, size, null);
     Arrays.fill(values, 0, size, null);
     size = 0;

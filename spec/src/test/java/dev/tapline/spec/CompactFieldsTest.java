@@ -109,6 +109,24 @@ class CompactFieldsTest {
   }
 
   @Test
+  void sharedNamesAreCopiedBeforeAChange() {
+    String[] names = {"a", "b", "c"};
+    ObjectNode first = new ObjectNode(Json.NODES, new CompactFields(names,
+        new JsonNode[] {Json.NODES.numberNode(1), Json.NODES.numberNode(2), Json.NODES.numberNode(3)}, 3));
+    ObjectNode second = new ObjectNode(Json.NODES, new CompactFields(names,
+        new JsonNode[] {Json.NODES.numberNode(4), Json.NODES.numberNode(5), Json.NODES.numberNode(6)}, 3));
+    first.remove("a");
+    first.put("d", 7);
+    second.put("b", 50);
+    assertEquals(List.of("a", "b", "c"), List.of(names));
+    assertEquals(List.of("b", "c", "d"), names(first));
+    assertEquals("{\"a\":4,\"b\":50,\"c\":6}", second.toString());
+    second.removeAll();
+    assertEquals(List.of("a", "b", "c"), List.of(names));
+    assertEquals("{\"b\":2,\"c\":3,\"d\":7}", first.toString());
+  }
+
+  @Test
   void theReaderBuildsCompactRecords() {
     Message message = MessageReader.parse(
         "{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{\"id\":1,\"x\":{\"y\":[1,{\"z\":2}]}}}", 1, warning -> { });

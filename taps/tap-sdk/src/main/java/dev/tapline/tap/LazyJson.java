@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tapline.spec.CompactFields;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public final class LazyJson {
   }
 
   /** The members of an object of the tape, read now. */
-  static RecordLayout.CompactMap readObject(JsonTape tape, int container) {
+  static CompactFields readObject(JsonTape tape, int container) {
     return new Reader(tape, tape.starts[container] + 1).members(container);
   }
 
@@ -104,7 +105,7 @@ public final class LazyJson {
       }
     }
 
-    RecordLayout.CompactMap members(int container) {
+    CompactFields members(int container) {
       cursor = container + 1;
       String[] names = new String[16];
       JsonNode[] values = new JsonNode[16];
@@ -144,7 +145,7 @@ public final class LazyJson {
           skipSpace();
         }
       }
-      return new RecordLayout.CompactMap(names, values, size);
+      return new CompactFields(names, values, size);
     }
 
     List<JsonNode> items(int container) {

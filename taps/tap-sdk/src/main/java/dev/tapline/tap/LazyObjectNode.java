@@ -2,6 +2,7 @@ package dev.tapline.tap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.spec.CompactFields;
 import dev.tapline.spec.Json;
 import java.util.AbstractMap;
 import java.util.Collection;
@@ -26,7 +27,7 @@ final class LazyObjectNode extends ObjectNode {
   }
 
   /** The members once read (an ordered map over arrays), or null while unread. */
-  RecordLayout.CompactMap readMembers() {
+  CompactFields readMembers() {
     return ((Members) _children).members;
   }
 
@@ -42,15 +43,15 @@ final class LazyObjectNode extends ObjectNode {
   private static final class Members extends AbstractMap<String, JsonNode> {
     private final transient JsonTape tape;
     private final int container;
-    private RecordLayout.CompactMap members;
+    private CompactFields members;
 
     Members(JsonTape tape, int container) {
       this.tape = tape;
       this.container = container;
     }
 
-    private RecordLayout.CompactMap members() {
-      RecordLayout.CompactMap read = members;
+    private CompactFields members() {
+      CompactFields read = members;
       if (read == null) {
         read = LazyJson.readObject(tape, container);
         members = read;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.spec.CompactFields;
 import dev.tapline.spec.Json;
 import dev.tapline.spec.Timestamps;
 import java.io.IOException;
@@ -127,7 +128,7 @@ final class MessageOutput implements AutoCloseable {
     ensure(1);
     buffer[count++] = '{';
     if (record instanceof LazyObjectNode lazy && lazy.readMembers() != null) {
-      RecordLayout.CompactMap members = lazy.readMembers();
+      CompactFields members = lazy.readMembers();
       for (int position = 0, size = members.size(); position < size; position++) {
         writeRecordField(position, members.nameAt(position), members.valueAt(position));
       }
@@ -209,7 +210,7 @@ final class MessageOutput implements AutoCloseable {
         ensure(1);
         buffer[count++] = '{';
         if (node instanceof LazyObjectNode lazy && lazy.readMembers() != null) {
-          RecordLayout.CompactMap members = lazy.readMembers();
+          CompactFields members = lazy.readMembers();
           for (int i = 0, size = members.size(); i < size; i++) {
             writeMember(i, members.nameAt(i), members.valueAt(i));
           }
