@@ -76,6 +76,16 @@ check "tap-csv reads a config and data from a folder with spaces" status_is 0
 check "tap-csv writes a SCHEMA and two RECORD messages" \
   test "$(grep -c '"type": *"RECORD"' "$work/out")" -eq 2 -a "$(grep -c '"type": *"SCHEMA"' "$work/out")" -eq 1
 
+# target-duckdb loads DuckDB's native library from lib/, never unpacking 72 MB into the temporary
+# folder (a killed run would leave it there): with a temporary folder that does not exist, the
+# driver could not unpack it and the load would fail
+run "$dist/bin/tap-csv" --config "$work/data with spaces/tap config.json"
+cp "$work/out" "$work/people.singer"
+printf '{"path":"%s"}\n' "$work/people.duckdb" >"$work/duckdb.json"
+run env JAVA_OPTS="-Djava.io.tmpdir=$work/no-such-folder" "$dist/bin/target-duckdb" --config "$work/duckdb.json" \
+  --input "$work/people.singer"
+check "target-duckdb loads a stream without unpacking DuckDB's native library" status_is 0
+
 # JAVA_OPTS: honoured, may choose another collector, and JVM warnings never reach stdout
 run env JAVA_OPTS="-XX:+UseParallelGC -Dtapline.check=yes" "$dist/bin/tapline" --version
 check "JAVA_OPTS may choose another garbage collector" stdout_matches '^tapline '
