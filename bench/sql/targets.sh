@@ -30,6 +30,11 @@ for module in target-postgres target-duckdb; do
 done
 pg_cp="$root/targets/target-postgres/target/classes:$root/targets/target-postgres/target/test-classes:$(cat "$out/target-postgres.cp")"
 duck_cp="$root/targets/target-duckdb/target/classes:$(cat "$out/target-duckdb.cp")"
+# as its launcher runs it: the distribution's driver jar, whose native library is unpacked in lib/
+dist_duckdb=$(ls "$root"/dist/target/tapline/lib/duckdb_jdbc-*.jar 2>/dev/null | head -1)
+if [ -n "$dist_duckdb" ]; then
+  duck_cp="$root/targets/target-duckdb/target/classes:$(tr ':' '\n' <"$out/target-duckdb.cp" | grep -v '/duckdb_jdbc-' | paste -sd: -):$dist_duckdb"
+fi
 tap_csv=$root/dist/target/tapline/bin/tap-csv
 
 data=${SQL_BENCH_DATA:-$bench/out/data-$rows}
