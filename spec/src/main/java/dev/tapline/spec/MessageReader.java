@@ -332,6 +332,10 @@ public final class MessageReader implements Closeable {
           lineNumber,
           "is not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")",
           bytes, offset, length, e);
+    } catch (NumberFormatException e) {
+      // JSON's grammar allows numbers no BigDecimal holds, such as an exponent beyond 32 bits
+      throw problem(lineNumber, "has a number that cannot be read exactly (" + e.getMessage() + ")",
+          bytes, offset, length, e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

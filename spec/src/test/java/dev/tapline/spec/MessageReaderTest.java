@@ -188,4 +188,12 @@ class MessageReaderTest {
     assertEquals(5, MessageReader.indexOfNewline(lines, 3, lines.length));
     assertEquals(-1, MessageReader.indexOfNewline(lines, 3, 5));
   }
+
+  @Test
+  void aNumberNoDecimalHoldsFailsWithItsLineNumber() {
+    ProtocolException problem = assertThrows(ProtocolException.class, () -> readAll(
+        "{\"type\":\"STATE\",\"value\":{}}\n{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{\"a\":922e372036854775807}}\n"));
+    assertTrue(problem.getMessage().startsWith("Line 2 has a number that cannot be read exactly"), problem.getMessage());
+    assertEquals(2, problem.lineNumber());
+  }
 }
