@@ -26,13 +26,20 @@ public final class Json {
   /** Builds nodes; keeps {@code 1.50} as {@code 1.50}. */
   public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
+  /**
+   * The deepest nesting of objects and arrays read, Jackson's default: deep enough for any record
+   * (Python's Singer tools stop near it too, at their recursion limit), shallow enough that code
+   * walking a tree recursively never exhausts a thread's stack.
+   */
+  public static final int MAX_NESTING = 1_000;
+
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
           .streamReadConstraints(
               StreamReadConstraints.builder()
                   .maxStringLength(Integer.MAX_VALUE)
                   .maxNumberLength(100_000)
-                  .maxNestingDepth(10_000)
+                  .maxNestingDepth(MAX_NESTING)
                   .build())
           .build();
 

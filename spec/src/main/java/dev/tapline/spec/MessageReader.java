@@ -2,8 +2,8 @@ package dev.tapline.spec;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -327,7 +327,8 @@ public final class MessageReader implements Closeable {
         throw problem(
             lineNumber, "has more after its JSON object", bytes, offset, length, null);
       }
-    } catch (StreamReadException e) {
+    } catch (JsonProcessingException e) {
+      // StreamReadException, and StreamConstraintsException (too deep, too long), which is not one
       throw problem(
           lineNumber,
           "is not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")",

@@ -196,4 +196,15 @@ class MessageReaderTest {
     assertTrue(problem.getMessage().startsWith("Line 2 has a number that cannot be read exactly"), problem.getMessage());
     assertEquals(2, problem.lineNumber());
   }
+
+  @Test
+  void nestingBeyondTheLimitFailsWithItsLineNumber() {
+    // the message and its record object are two of the levels
+    String deepest = "[".repeat(Json.MAX_NESTING - 2) + "]".repeat(Json.MAX_NESTING - 2);
+    assertEquals(1, readAll("{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{\"a\":" + deepest + "}}\n").size());
+    String deep = "[".repeat(Json.MAX_NESTING + 1) + "]".repeat(Json.MAX_NESTING + 1);
+    ProtocolException problem = assertThrows(ProtocolException.class, () -> readAll(
+        "{\"type\":\"STATE\",\"value\":{}}\n{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{\"a\":" + deep + "}}\n"));
+    assertTrue(problem.getMessage().startsWith("Line 2 is not valid JSON (Document nesting depth"), problem.getMessage());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.tapline.tap;
 
+import dev.tapline.spec.Json;
 import java.util.Arrays;
 
 /**
@@ -108,8 +109,8 @@ final class JsonTape {
         if (depth == stack.length) {
           stack = Arrays.copyOf(stack, depth * 2);
         }
-        if (depth >= 10_000) {
-          throw problem("JSON nested deeper than 10000 levels");
+        if (depth >= Json.MAX_NESTING) {
+          throw problem("JSON nested deeper than " + Json.MAX_NESTING + " levels");
         }
         int container = open();
         stack[depth++] = container;

@@ -173,14 +173,15 @@ class LazyJsonTest {
 
   @Test
   void deepNestingIsRead() throws Exception {
-    String deep = "[".repeat(5000) + "{\"a\":1}" + "]".repeat(5000);
+    int levels = Json.MAX_NESTING - 1;
+    String deep = "[".repeat(levels) + "{\"a\":1}" + "]".repeat(levels);
     JsonNode lazy = LazyJson.parse(bytes(deep));
     JsonNode node = lazy;
-    for (int i = 0; i < 5000; i++) {
+    for (int i = 0; i < levels; i++) {
       node = node.get(0);
     }
     assertEquals(1, node.get("a").intValue());
     assertThrows(IllegalArgumentException.class,
-        () -> LazyJson.parse(bytes("[".repeat(10_001) + "]".repeat(10_001))));
+        () -> LazyJson.parse(bytes("[".repeat(Json.MAX_NESTING + 1) + "]".repeat(Json.MAX_NESTING + 1))));
   }
 }

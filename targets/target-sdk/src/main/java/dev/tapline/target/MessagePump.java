@@ -1,8 +1,10 @@
 package dev.tapline.target;
 
+import dev.tapline.spec.Json;
 import dev.tapline.spec.Log;
 import dev.tapline.spec.Message;
 import dev.tapline.spec.MessageReader;
+import dev.tapline.spec.ProtocolException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,6 +89,14 @@ final class MessagePump {
       current.end = true;
     } catch (RuntimeException e) {
       current.failure = e;
+      current.end = true;
+    } catch (StackOverflowError e) {
+      // never leave the loading thread waiting for a chunk that will not come
+      current.failure = new ProtocolException("Line " + (reader.lineNumber() + 1) + " or near it is nested too deep"
+          + " to read (at most " + Json.MAX_NESTING + " levels).", reader.lineNumber() + 1, null);
+      current.end = true;
+    } catch (Error e) {
+      current.failure = new IllegalStateException("the reading thread failed: " + e, e);
       current.end = true;
     }
     try {
