@@ -26,6 +26,15 @@ class FastMapperTest {
 
   private static final String SALT = "pepper";
 
+  /** A mapping of every kind on the people stream, with a filter. */
+  private static final String PEOPLE = """
+      {"hash_salt": "pepper",
+       "streams": {"people": {
+         "filter": "record.age == null || record.age >= 18",
+         "properties": {"email": "hash", "notes": "drop", "phone": {"mask": {"keep_last": 2}},
+                        "id": {"rename": "person_id"}, "score": "hash", "tags": "hash"}}}}
+      """;
+
   @TempDir Path folder;
 
   private Path config(String json) throws IOException {
@@ -62,13 +71,7 @@ class FastMapperTest {
 
   @Test
   void escapesNullsNestedValuesNumbersAndBlanksComeOutAsTheSlowPathMapsThem() throws Exception {
-    Path config = config("""
-        {"hash_salt": "pepper",
-         "streams": {"people": {
-           "filter": "record.age == null || record.age >= 18",
-           "properties": {"email": "hash", "notes": "drop", "phone": {"mask": {"keep_last": 2}},
-                          "id": {"rename": "person_id"}, "score": "hash", "tags": "hash"}}}}
-        """);
+    Path config = config(PEOPLE);
     List<String> records = List.of(
         // plain
         "{\"type\":\"RECORD\",\"stream\":\"people\",\"record\":{\"id\":1,\"email\":\"ada@example.org\",\"age\":36,\"notes\":\"x\"}}",
@@ -272,13 +275,7 @@ class FastMapperTest {
   /** Generated records (seeded) through both paths: names, escapes, numbers, nesting, nulls, spacing. */
   @Test
   void generatedRecordsComeOutAsTheSlowPathMapsThem() throws Exception {
-    Path config = config("""
-        {"hash_salt": "pepper",
-         "streams": {"people": {
-           "filter": "record.age == null || record.age >= 18",
-           "properties": {"email": "hash", "notes": "drop", "phone": {"mask": {"keep_last": 2}},
-                          "id": {"rename": "person_id"}, "score": "hash", "tags": "hash"}}}}
-        """);
+    Path config = config(PEOPLE);
     String[] names = {"id", "email", "notes", "phone", "score", "tags", "age", "bio", "caf\u00e9", "a b", "e\"q"};
     String[] texts = {"", "x", "caf\u00e9", "quote \" back\\ slash", "tab\tnl\n", "\uD83D\uDE80 rocket",
         "+44 20 7946 0958", "\u0000", "</script>", "1e3"};

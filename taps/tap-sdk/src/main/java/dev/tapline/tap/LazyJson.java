@@ -89,6 +89,8 @@ public final class LazyJson {
     private final byte[] bytes;
     private int position;
     private int cursor;
+    /** Whether the string last scanned by {@link #stringEnd} holds an escape. */
+    private boolean escaped;
 
     Reader(JsonTape tape, int position) {
       this.tape = tape;
@@ -115,17 +117,7 @@ public final class LazyJson {
       if (bytes[position] != '}') {
         while (true) {
           int start = position + 1;
-          int end = start;
-          boolean escaped = false;
-          byte b;
-          while ((b = bytes[end]) != '"') {
-            if (b == '\\') {
-              escaped = true;
-              end += 2;
-            } else {
-              end++;
-            }
-          }
+          int end = stringEnd(start);
           String name = escaped ? unescape(bytes, start, end) : cache.name(bytes, start, end - start);
           position = end + 1;
           skipSpace();
@@ -202,19 +194,29 @@ public final class LazyJson {
       }
     }
 
-    private JsonNode string() {
-      int start = position + 1;
+    /**
+     * The index of the closing quote of the string whose text starts at {@code start} (the tape
+     * has checked the string); sets {@link #escaped}.
+     */
+    private int stringEnd(int start) {
       int end = start;
-      boolean escaped = false;
+      boolean any = false;
       byte b;
       while ((b = bytes[end]) != '"') {
         if (b == '\\') {
-          escaped = true;
+          any = true;
           end += 2;
         } else {
           end++;
         }
       }
+      escaped = any;
+      return end;
+    }
+
+    private JsonNode string() {
+      int start = position + 1;
+      int end = stringEnd(start);
       position = end + 1;
       return escaped ? TextNode.valueOf(unescape(bytes, start, end))
           : new PlainTextNode(bytes, start, end - start);

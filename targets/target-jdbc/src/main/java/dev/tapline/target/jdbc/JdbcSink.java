@@ -67,7 +67,7 @@ public class JdbcSink implements Sink, Connections.Holder {
   private final BatchKeys batchKeys = new BatchKeys();
   private final JsonNode[] keyValues;
   private final boolean direct;
-  /** Whether upsert batches may begin straight in the final table (one integer key, dialect allows). */
+  /** Whether upsert batches may begin straight in the final table (one key, the dialect allows; see {@link #begin}). */
   private final boolean newKeysDirect;
   /** Whether the current batch's writer writes into the final table rather than a staging table. */
   private boolean writingDirectly;
@@ -131,7 +131,7 @@ public class JdbcSink implements Sink, Connections.Holder {
     this.loadMethod = method;
     this.direct = method != LoadMethod.UPSERT && dialect.appendsDirectly();
     this.newKeysDirect = method == LoadMethod.UPSERT && keyColumns.size() == 1 && dialect.appendsDirectly()
-        && dialect.upsertsNewKeysDirectly() && keyColumn().type().kind() == ColumnType.Kind.BIGINT;
+        && dialect.upsertsNewKeysDirectly();
     try {
       prepareTable();
     } catch (SQLException e) {
@@ -369,6 +369,7 @@ public class JdbcSink implements Sink, Connections.Holder {
         writingDirectly = true;
         return;
       }
+      // only while the key column is a 64-bit integer (a key beyond 64 bits widens it to numeric)
       if (newKeysDirect && keyColumn().type().kind() == ColumnType.Kind.BIGINT) {
         greatestKey = greatestKeyInTable();
         if (greatestKey < Long.MAX_VALUE) {

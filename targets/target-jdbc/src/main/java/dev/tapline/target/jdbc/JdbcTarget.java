@@ -19,11 +19,14 @@ import java.util.Set;
  */
 public abstract class JdbcTarget<S extends Record & LoadSettings.Source> extends Target<S> {
 
-  /** Tables emptied for {@code overwrite}, per run (a run binds its own settings instance). */
-  private final Map<S, Set<TableName>> overwritten = Collections.synchronizedMap(new IdentityHashMap<>());
+  /**
+   * What the sinks of one run share: its connections, and the tables already emptied for {@code
+   * overwrite}.
+   */
+  private record Run(Connections connections, Set<TableName> overwritten) {}
 
-  /** The connections of each run (a run binds its own settings instance). */
-  private final Map<S, Connections> connections = Collections.synchronizedMap(new IdentityHashMap<>());
+  /** Each run's shared state, by its settings (a run binds its own settings instance). */
+  private final Map<S, Run> runs = Collections.synchronizedMap(new IdentityHashMap<>());
 
   protected JdbcTarget(String name, Class<S> settingsType) {
     super(name, settingsType);
@@ -57,20 +60,24 @@ public abstract class JdbcTarget<S extends Record & LoadSettings.Source> extends
   @Override
   protected Sink sink(SinkContext<S> context) {
     S settings = context.settings();
-    Connections connections = this.connections.computeIfAbsent(settings, s -> new Connections(
-        maxConnections(s),
+    Run run = runs.computeIfAbsent(settings, this::newRun);
+    return new JdbcSink(context, dialect(settings), run.connections(), settings.loadSettings(), run.overwritten());
+  }
+
+  private Run newRun(S settings) {
+    Connections connections = new Connections(
+        maxConnections(settings),
         () -> {
           try {
-            Connection connection = connect(s);
+            Connection connection = connect(settings);
             connection.setAutoCommit(false);
             return connection;
           } catch (SQLException e) {
-            throw new JdbcLoadException("Could not connect to " + destination(s)
+            throw new JdbcLoadException("Could not connect to " + destination(settings)
                 + ". Check the connection settings and that the database is running", e);
           }
         },
-        connection -> release(connection, s)));
-    Set<TableName> tables = overwritten.computeIfAbsent(settings, s -> Collections.synchronizedSet(new HashSet<>()));
-    return new JdbcSink(context, dialect(settings), connections, settings.loadSettings(), tables);
+        connection -> release(connection, settings));
+    return new Run(connections, Collections.synchronizedSet(new HashSet<>()));
   }
 }
