@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tapline.spec.TaplineException;
 import dev.tapline.spec.Timestamps;
+import dev.tapline.target.FlatRecord;
 import dev.tapline.target.jdbc.Column;
 import dev.tapline.target.jdbc.ColumnType;
 import dev.tapline.target.jdbc.JdbcLoadException;
@@ -12,8 +13,10 @@ import dev.tapline.target.jdbc.StagingWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.duckdb.DuckDBAppender;
@@ -28,6 +31,14 @@ import org.duckdb.DuckDBAppender;
 final class AppenderStagingWriter implements StagingWriter {
 
   private static final long MICROS_PER_SECOND = 1_000_000L;
+  private static final long[] TEN_POWERS = new long[19];
+
+  static {
+    TEN_POWERS[0] = 1;
+    for (int i = 1; i < TEN_POWERS.length; i++) {
+      TEN_POWERS[i] = TEN_POWERS[i - 1] * 10;
+    }
+  }
 
   private final DuckDBAppender appender;
   private final RecordValues values;
@@ -38,6 +49,10 @@ final class AppenderStagingWriter implements StagingWriter {
   private final StagedColumn[] staged;
   private final int[] precisions;
   private final int[] scales;
+  /** Text columns whose value {@link RecordValues#text} gives as it is for a string (no NUL in it). */
+  private final boolean[] textAsWritten;
+  /** Text columns of dates, given as they are when the year is in range. */
+  private final boolean[] dateText;
 
   /** Into a staging table made by {@link DuckDbDialect#createStagingTable}. */
   AppenderStagingWriter(DuckDBAppender appender, RecordValues values) {
@@ -49,7 +64,8 @@ final class AppenderStagingWriter implements StagingWriter {
     this(appender, values, false, layout);
   }
 
-  private AppenderStagingWriter(DuckDBAppender appender, RecordValues values, boolean rowNumbers, TableLayout layout) {
+  /** Into a table of the given layout; with row numbers, the table's first column holds them. */
+  AppenderStagingWriter(DuckDBAppender appender, RecordValues values, boolean rowNumbers, TableLayout layout) {
     this.appender = appender;
     this.values = values;
     this.rowNumbers = rowNumbers;
@@ -61,6 +77,16 @@ final class AppenderStagingWriter implements StagingWriter {
     List<Column> columns = values.columns();
     for (int i = 0; i < sources.length; i++) {
       properties[i] = sources[i] < 0 ? null : columns.get(sources[i]).property();
+    }
+    this.textAsWritten = new boolean[sources.length];
+    this.dateText = new boolean[sources.length];
+    for (int i = 0; i < sources.length; i++) {
+      if (sources[i] >= 0 && staged[i] == StagedColumn.TEXT) {
+        ColumnType.Kind kind = values.kind(sources[i]);
+        textAsWritten[i] = kind == ColumnType.Kind.TEXT || kind == ColumnType.Kind.NUMERIC
+            || kind == ColumnType.Kind.TIME || kind == ColumnType.Kind.OTHER;
+        dateText[i] = kind == ColumnType.Kind.DATE;
+      }
     }
   }
 
@@ -101,43 +127,185 @@ final class AppenderStagingWriter implements StagingWriter {
         appender.append(rowNumber);
       }
       for (int i = 0; i < sources.length; i++) {
-        if (sources[i] < 0) {
+        appendValue(sources[i] < 0 ? null : record.get(properties[i]), i);
+      }
+      appender.endRow();
+    } catch (SQLException e) {
+      throw new JdbcLoadException("Could not append a record to the staging table", e);
+    }
+  }
+
+  /**
+   * Appends a flat record's values straight from their JSON text where that gives what {@link
+   * #write(ObjectNode, long)} gives for the same value: integers, decimals that fit 18 digits at
+   * the column's scale, booleans, timestamps of the usual form with a year in range, and strings
+   * without escapes into text columns. Any other value goes the tree way, which also words errors.
+   */
+  @Override
+  public void write(FlatRecord record, int[] columnProperties, long rowNumber) {
+    try {
+      DuckDBAppender appender = this.appender;
+      appender.beginRow();
+      if (rowNumbers) {
+        appender.append(rowNumber);
+      }
+      byte[] bytes = record.bytes();
+      for (int i = 0; i < sources.length; i++) {
+        int source = sources[i];
+        int property = source < 0 ? -1 : columnProperties[source];
+        int kind = property < 0 ? FlatRecord.MISSING : record.kind(property);
+        if (kind <= FlatRecord.NULL) {
           appender.appendNull();
           continue;
         }
-        JsonNode value = record.get(properties[i]);
-        if (value == null || value.isNull()) {
-          appender.appendNull();
-          continue;
-        }
-        switch (staged[i]) {
-          case BIGINT:
-            appendLong(value, i);
-            break;
-          case HUGEINT:
-            appendInteger(value, i);
-            break;
-          case DECIMAL:
-            appendDecimal(value, i);
-            break;
-          case BOOLEAN:
-            appendBoolean(value, i);
-            break;
-          case TIMESTAMP:
-            appendTimestamp(value, i);
-            break;
-          default:
-            String text = values.text(value, sources[i]);
-            if (text == null) {
-              appender.appendNull();
-            } else {
-              appender.append(text);
+        boolean appended = switch (staged[i]) {
+          case BIGINT -> {
+            if (kind != FlatRecord.INTEGER) {
+              yield false;
             }
+            appender.append(record.longValue(property));
+            yield true;
+          }
+          case HUGEINT -> {
+            if (kind != FlatRecord.INTEGER) {
+              yield false;
+            }
+            long number = record.longValue(property);
+            appender.appendHugeInt(number, number >> 63);
+            yield true;
+          }
+          case DECIMAL -> (kind == FlatRecord.INTEGER || kind == FlatRecord.DECIMAL)
+              && appendDecimal(bytes, record.start(property), record.end(property), i);
+          case BOOLEAN -> {
+            if (kind != FlatRecord.TRUE && kind != FlatRecord.FALSE) {
+              yield false;
+            }
+            appender.append(kind == FlatRecord.TRUE);
+            yield true;
+          }
+          case TIMESTAMP -> {
+            if (kind != FlatRecord.ASCII) {
+              yield false;
+            }
+            int start = record.start(property);
+            int end = record.end(property);
+            // out of range the tree way applies invalid_date_policy
+            long micros = RecordValues.yearInRange(bytes, start, end) ? epochMicros(bytes, start, end) : Long.MIN_VALUE;
+            if (micros == Long.MIN_VALUE) {
+              yield false;
+            }
+            appender.appendEpochMicros(micros);
+            yield true;
+          }
+          case TEXT -> {
+            int start = record.start(property);
+            int end = record.end(property);
+            // a string without escapes holds no NUL, so RecordValues would load it as it is
+            boolean plain = (kind == FlatRecord.ASCII || kind == FlatRecord.UTF8) && (textAsWritten[i]
+                || (dateText[i] && kind == FlatRecord.ASCII && RecordValues.yearInRange(bytes, start, end)));
+            if (!plain) {
+              yield false;
+            }
+            appender.append(Arrays.copyOfRange(bytes, start, end));
+            yield true;
+          }
+        };
+        if (!appended) {
+          appendValue(record.node(property), i);
         }
       }
       appender.endRow();
     } catch (SQLException e) {
       throw new JdbcLoadException("Could not append a record to the staging table", e);
+    }
+  }
+
+  /**
+   * Appends a number written in JSON without exponent ({@code -12.345}) to a decimal column as
+   * its unscaled value: the digits beyond the column's scale rounded half up, as {@link
+   * BigDecimal#setScale(int, RoundingMode)} does with {@link RoundingMode#HALF_UP}. False, having
+   * appended nothing, when the value needs more than 18 digits at that scale or more than the
+   * column's precision (the tree way then appends it or words the error).
+   */
+  private boolean appendDecimal(byte[] bytes, int start, int end, int index) throws SQLException {
+    int scale = scales[index];
+    int precision = precisions[index];
+    boolean negative = bytes[start] == '-';
+    int i = negative ? start + 1 : start;
+    long magnitude = 0;
+    int digits = 0;
+    while (i < end && bytes[i] != '.') {
+      magnitude = magnitude * 10 + (bytes[i] - '0');
+      if (magnitude != 0) {
+        digits++;
+      }
+      i++;
+    }
+    if (digits + scale > 18) {
+      return false;
+    }
+    int fraction = 0;
+    boolean roundUp = false;
+    if (i < end) {
+      i++;
+      while (i < end && fraction < scale) {
+        magnitude = magnitude * 10 + (bytes[i] - '0');
+        fraction++;
+        i++;
+      }
+      roundUp = i < end && bytes[i] >= '5';
+    }
+    for (; fraction < scale; fraction++) {
+      magnitude *= 10;
+    }
+    if (roundUp) {
+      magnitude++;
+    }
+    if (precision <= 18 && magnitude >= TEN_POWERS[precision]) {
+      return false;
+    }
+    long unscaled = negative ? -magnitude : magnitude;
+    if (precision > 18) {
+      appender.appendDecimal(unscaled, unscaled >> 63);
+    } else if (precision > 9) {
+      appender.appendDecimal(unscaled);
+    } else if (precision > 4) {
+      appender.appendDecimal((int) unscaled);
+    } else {
+      appender.appendDecimal((short) unscaled);
+    }
+    return true;
+  }
+
+  /** Appends one value the tree way: null or a missing property as NULL. */
+  private void appendValue(JsonNode value, int i) throws SQLException {
+    if (value == null || value.isNull()) {
+      appender.appendNull();
+      return;
+    }
+    switch (staged[i]) {
+      case BIGINT:
+        appendLong(value, i);
+        break;
+      case HUGEINT:
+        appendInteger(value, i);
+        break;
+      case DECIMAL:
+        appendDecimal(value, i);
+        break;
+      case BOOLEAN:
+        appendBoolean(value, i);
+        break;
+      case TIMESTAMP:
+        appendTimestamp(value, i);
+        break;
+      default:
+        String text = values.text(value, sources[i]);
+        if (text == null) {
+          appender.appendNull();
+        } else {
+          appender.append(text);
+        }
     }
   }
 
@@ -245,55 +413,63 @@ final class AppenderStagingWriter implements StagingWriter {
     appender.appendEpochMicros(micros);
   }
 
+  /** {@link #epochMicros(byte[], int, int)} of a text. */
+  static long epochMicros(String text) {
+    // a character beyond Latin-1 becomes '?', which fails the form as the character itself would
+    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+    return epochMicros(bytes, 0, bytes.length);
+  }
+
   /**
    * Microseconds since the epoch of {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|+HH:MM|-HH:MM)} (a
-   * space may replace the {@code T}), the form nearly every tap writes; {@code Long.MIN_VALUE} for
-   * any other form, which {@link Timestamps} then parses. Digits beyond microseconds are dropped.
+   * space may replace the {@code T}) written in {@code bytes[start, end)}, the form nearly every
+   * tap writes; {@code Long.MIN_VALUE} for any other form, which {@link Timestamps} then parses.
+   * Digits beyond microseconds are dropped.
    */
-  static long epochMicros(String text) {
-    int length = text.length();
-    if (length < 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(13) != ':'
-        || text.charAt(16) != ':' || (text.charAt(10) != 'T' && text.charAt(10) != ' ')) {
+  static long epochMicros(byte[] text, int start, int end) {
+    int length = end - start;
+    if (length < 20 || text[start + 4] != '-' || text[start + 7] != '-' || text[start + 13] != ':'
+        || text[start + 16] != ':' || (text[start + 10] != 'T' && text[start + 10] != ' ')) {
       return Long.MIN_VALUE;
     }
-    int year = digits(text, 0, 4);
-    int month = digits(text, 5, 7);
-    int day = digits(text, 8, 10);
-    int hour = digits(text, 11, 13);
-    int minute = digits(text, 14, 16);
-    int second = digits(text, 17, 19);
+    int year = digits(text, start, start + 4);
+    int month = digits(text, start + 5, start + 7);
+    int day = digits(text, start + 8, start + 10);
+    int hour = digits(text, start + 11, start + 13);
+    int minute = digits(text, start + 14, start + 16);
+    int second = digits(text, start + 17, start + 19);
     if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
         || minute > 59 || second < 0 || second > 59) {
       return Long.MIN_VALUE;
     }
-    int at = 19;
+    int at = start + 19;
     long fraction = 0;
-    if (text.charAt(at) == '.') {
+    if (text[at] == '.') {
       at++;
-      int start = at;
-      while (at < length && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
-        if (at - start < 6) {
-          fraction = fraction * 10 + (text.charAt(at) - '0');
+      int fractionStart = at;
+      while (at < end && text[at] >= '0' && text[at] <= '9') {
+        if (at - fractionStart < 6) {
+          fraction = fraction * 10 + (text[at] - '0');
         }
         at++;
       }
-      if (at == start) {
+      if (at == fractionStart) {
         return Long.MIN_VALUE;
       }
-      for (int place = at - start; place < 6; place++) {
+      for (int place = at - fractionStart; place < 6; place++) {
         fraction *= 10;
       }
     }
     int offsetSeconds;
-    if (at == length - 1 && text.charAt(at) == 'Z') {
+    if (at == end - 1 && text[at] == 'Z') {
       offsetSeconds = 0;
-    } else if (at == length - 6 && (text.charAt(at) == '+' || text.charAt(at) == '-') && text.charAt(at + 3) == ':') {
+    } else if (at == end - 6 && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
       int offsetHours = digits(text, at + 1, at + 3);
       int offsetMinutes = digits(text, at + 4, at + 6);
       if (offsetHours < 0 || offsetHours > 18 || offsetMinutes < 0 || offsetMinutes > 59) {
         return Long.MIN_VALUE;
       }
-      offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (text.charAt(at) == '-' ? -1 : 1);
+      offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (text[at] == '-' ? -1 : 1);
     } else {
       return Long.MIN_VALUE;
     }
@@ -325,10 +501,10 @@ final class AppenderStagingWriter implements StagingWriter {
   }
 
   /** The decimal number written by the digits from {@code start} to {@code end}, or -1. */
-  private static int digits(String text, int start, int end) {
+  private static int digits(byte[] text, int start, int end) {
     int number = 0;
     for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
+      int c = text[i];
       if (c < '0' || c > '9') {
         return -1;
       }

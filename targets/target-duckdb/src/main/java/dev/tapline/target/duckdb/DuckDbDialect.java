@@ -204,9 +204,19 @@ public final class DuckDbDialect extends GenericSqlDialect {
     return List.of(sql.append(')').toString());
   }
 
+  /**
+   * The appender follows the staging table as it was created: after a column widened to numeric
+   * mid-run the sink creates staging tables from its widened columns while {@code values} may still
+   * hold the column as an integer, and appending a HUGEINT to the DECIMAL staging column fails.
+   */
   @Override
   public StagingWriter stagingWriter(Connection connection, TableName staging, RecordValues values) throws SQLException {
-    return stagingAppender(connection.unwrap(DuckDBConnection.class), staging, values);
+    DuckDBConnection duckdb = connection.unwrap(DuckDBConnection.class);
+    AppenderStagingWriter.TableLayout layout = layout(connection, "temp", "main", staging.table(), values, true);
+    if (layout == null) {
+      return stagingAppender(duckdb, staging, values);
+    }
+    return new AppenderStagingWriter(duckdb.createAppender("temp", "main", staging.table()), values, true, layout);
   }
 
   private static AppenderStagingWriter stagingAppender(DuckDBConnection duckdb, TableName staging, RecordValues values)
@@ -262,6 +272,11 @@ public final class DuckDbDialect extends GenericSqlDialect {
       }
 
       @Override
+      public void write(dev.tapline.target.FlatRecord record, int[] properties, long rowNumber) {
+        staged.write(record, properties, rowNumber);
+      }
+
+      @Override
       public void finish() {
         staged.finish();
         try {
@@ -294,6 +309,18 @@ public final class DuckDbDialect extends GenericSqlDialect {
    */
   AppenderStagingWriter.TableLayout tableLayout(Connection connection, TableName table, RecordValues values)
       throws SQLException {
+    return layout(connection, null, table.schema(), table.table(), values, false);
+  }
+
+  /**
+   * How a record maps onto the columns of a table ({@code catalog} null: the database's own), or
+   * null when a column cannot be appended straight from a record's value.
+   *
+   * @param rowNumbers whether the table's first column is the staging row number, which is
+   *     appended apart from the record's columns
+   */
+  private AppenderStagingWriter.TableLayout layout(Connection connection, String catalog, String schema, String name,
+      RecordValues values, boolean rowNumbers) throws SQLException {
     List<Column> columns = values.columns();
     Map<String, Integer> byName = new HashMap<>();
     for (int i = 0; i < columns.size(); i++) {
@@ -305,14 +332,23 @@ public final class DuckDbDialect extends GenericSqlDialect {
     List<Integer> scales = new ArrayList<>();
     try (PreparedStatement query = connection.prepareStatement(
         "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns"
-            + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
-      query.setString(1, table.schema());
-      query.setString(2, table.table());
+            + " WHERE table_schema = ? AND table_name = ?" + (catalog == null ? "" : " AND table_catalog = ?")
+            + " ORDER BY ordinal_position")) {
+      query.setString(1, schema);
+      query.setString(2, name);
+      if (catalog != null) {
+        query.setString(3, catalog);
+      }
       try (ResultSet rows = query.executeQuery()) {
+        if (rowNumbers && !rows.next()) {
+          return null;
+        }
         while (rows.next()) {
           Integer source = byName.remove(rows.getString(1));
+          // a staging table holds every kind it does not type as text, which the merge casts
           AppenderStagingWriter.StagedColumn kind =
-              source == null ? AppenderStagingWriter.StagedColumn.TEXT
+              source == null || (rowNumbers && rows.getString(2).equalsIgnoreCase("VARCHAR"))
+                  ? AppenderStagingWriter.StagedColumn.TEXT
                   : appendedKind(rows.getString(2), columns.get(source).type().kind());
           if (kind == null) {
             return null;
