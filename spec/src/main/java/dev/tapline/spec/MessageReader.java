@@ -107,21 +107,65 @@ public final class MessageReader implements Closeable {
    * @throws UncheckedIOException when the input cannot be read
    */
   public Message next() {
-    while (readLine()) {
-      int start = 0;
-      int end = lineLength;
-      while (start < end && isBlank(line[start])) start++;
-      while (end > start && isBlank(line[end - 1])) end--;
-      if (start == end) {
-        continue;
-      }
-      context.recordStart = -1;
-      Message message = parse(line, start, end - start, lineNumber, warnings, context);
+    while (advance()) {
+      Message message = parseLine();
       if (message != null) {
         return message;
       }
     }
     return null;
+  }
+
+  private int lineStart;
+  private int lineEnd;
+
+  /**
+   * Moves to the next non-blank line without parsing it, for callers that look at a line's bytes
+   * first ({@link #lineBytes()}, {@link #lineStart()}, {@link #lineEnd()}) and then either parse
+   * it with {@link #parseLine()} or handle it themselves. False at the end of the input.
+   *
+   * @throws UncheckedIOException when the input cannot be read
+   */
+  public boolean advance() {
+    while (readLine()) {
+      int start = 0;
+      int end = lineLength;
+      while (start < end && isBlank(line[start])) start++;
+      while (end > start && isBlank(line[end - 1])) end--;
+      if (start < end) {
+        lineStart = start;
+        lineEnd = end;
+        context.recordStart = -1;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The buffer holding the line {@link #advance()} moved to; valid until the next advance. */
+  public byte[] lineBytes() {
+    return line;
+  }
+
+  /** Where the current line starts in {@link #lineBytes()}, blanks left out. */
+  public int lineStart() {
+    return lineStart;
+  }
+
+  /** Where the current line ends (exclusive) in {@link #lineBytes()}, blanks left out. */
+  public int lineEnd() {
+    return lineEnd;
+  }
+
+  /**
+   * Parses the line {@link #advance()} moved to, as {@link #next()} does.
+   *
+   * @return the message, or null for a message of an unknown type (skipped with a warning)
+   * @throws ProtocolException when the line is not a valid message
+   */
+  public Message parseLine() {
+    context.recordStart = -1;
+    return parse(line, lineStart, lineEnd - lineStart, lineNumber, warnings, context);
   }
 
   /**
@@ -460,6 +504,25 @@ public final class MessageReader implements Closeable {
       default:
         throw new JsonParseException(parser, "Unexpected token " + token);
     }
+  }
+
+  /**
+   * Builds the tree of a record object from its exact JSON text, as {@link #next()} builds a
+   * RECORD's record (same number nodes, same field names).
+   *
+   * @throws ProtocolException when the text is not one JSON object
+   */
+  public static ObjectNode readRecord(byte[] bytes, int offset, int length) {
+    try (JsonParser parser = Json.factory().createParser(bytes, offset, length)) {
+      parser.nextToken();
+      if (readTree(parser) instanceof ObjectNode object && parser.nextToken() == null) {
+        return object;
+      }
+    } catch (IOException e) {
+      throw new ProtocolException("A record is not a JSON object: " + e.getMessage()
+          + ". It starts: " + startOf(bytes, offset, length), 0, e);
+    }
+    throw new ProtocolException("A record is not a JSON object. It starts: " + startOf(bytes, offset, length), 0, null);
   }
 
   /** Parses one line of text; see {@link #parse(byte[], int, int, long, Consumer)}. */

@@ -39,6 +39,14 @@ public final class RecordValidator {
     this.dateTimeProperties = dateTimeProperties;
   }
 
+  /**
+   * Whether the schema is checked by the compiled validator (made of the keywords Singer schemas
+   * use), rather than by the complete one.
+   */
+  public static boolean isCompiled(ObjectNode streamSchema) {
+    return CompiledSchema.supports(streamSchema);
+  }
+
   /** Compiles a stream's schema. */
   public static RecordValidator compile(ObjectNode streamSchema) {
     if (CompiledSchema.supports(streamSchema)) {

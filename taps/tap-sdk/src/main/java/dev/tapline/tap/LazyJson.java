@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tapline.spec.CompactFields;
+import dev.tapline.spec.JsonBytes;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -118,7 +119,7 @@ public final class LazyJson {
         while (true) {
           int start = position + 1;
           int end = stringEnd(start);
-          String name = escaped ? unescape(bytes, start, end) : cache.name(bytes, start, end - start);
+          String name = escaped ? JsonBytes.unescape(bytes, start, end) : cache.name(bytes, start, end - start);
           position = end + 1;
           skipSpace();
           position++;
@@ -218,7 +219,7 @@ public final class LazyJson {
       int start = position + 1;
       int end = stringEnd(start);
       position = end + 1;
-      return escaped ? TextNode.valueOf(unescape(bytes, start, end))
+      return escaped ? TextNode.valueOf(JsonBytes.unescape(bytes, start, end))
           : new PlainTextNode(bytes, start, end - start);
     }
 
@@ -257,41 +258,6 @@ public final class LazyJson {
       BigInteger value = new BigInteger(new String(bytes, start, at - start, StandardCharsets.ISO_8859_1));
       return value.bitLength() < 64 ? LongNode.valueOf(value.longValue()) : BigIntegerNode.valueOf(value);
     }
-  }
-
-  /** The text of a string with escapes, between its quotes (already checked). */
-  private static String unescape(byte[] bytes, int start, int end) {
-    StringBuilder text = new StringBuilder(end - start);
-    int run = start;
-    int at = start;
-    while (at < end) {
-      if (bytes[at] != '\\') {
-        at++;
-        continue;
-      }
-      if (at > run) {
-        text.append(new String(bytes, run, at - run, StandardCharsets.UTF_8));
-      }
-      byte kind = bytes[at + 1];
-      switch (kind) {
-        case 'b' -> text.append('\b');
-        case 'f' -> text.append('\f');
-        case 'n' -> text.append('\n');
-        case 'r' -> text.append('\r');
-        case 't' -> text.append('\t');
-        case 'u' -> {
-          text.append((char) Integer.parseInt(new String(bytes, at + 2, 4, StandardCharsets.ISO_8859_1), 16));
-          at += 4;
-        }
-        default -> text.append((char) kind);
-      }
-      at += 2;
-      run = at;
-    }
-    if (end > run) {
-      text.append(new String(bytes, run, end - run, StandardCharsets.UTF_8));
-    }
-    return text.toString();
   }
 
   /**

@@ -9,6 +9,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import dev.tapline.spec.RecordMessage;
+import dev.tapline.spec.SchemaMessage;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,8 @@ final class MessagePump {
     final int[] sizes = new int[CHUNK_SIZE];
     /** The exact JSON text of each RECORD's record object, or null. */
     final byte[][] recordTexts = new byte[CHUNK_SIZE][];
+    /** The RECORDs read flat, in place of a message (which is then null). */
+    final FlatRecord[] flats = new FlatRecord[CHUNK_SIZE];
 
     int count;
     /** Set on the last chunk when reading failed after its messages. */
@@ -49,9 +52,20 @@ final class MessagePump {
   private Chunk current = new Chunk();
 
   private final boolean keepRecordText;
+  /** Reads plain RECORDs flat; null when the target takes only trees. */
+  private final FlatScanner scanner;
 
   MessagePump(InputStream input, Log log, boolean keepRecordText) {
+    this(input, log, keepRecordText, false);
+  }
+
+  /**
+   * @param flatRecords whether RECORDs of streams with a {@link FlatLayout} are read as {@link
+   *     FlatRecord}s (see {@link Target#acceptsFlatRecords()})
+   */
+  MessagePump(InputStream input, Log log, boolean keepRecordText, boolean flatRecords) {
     this.keepRecordText = keepRecordText;
+    this.scanner = flatRecords && !keepRecordText ? new FlatScanner() : null;
     this.reader = new MessageReader(new HandOverBeforeBlocking(input), warning -> log.warn(warning));
     this.thread = new Thread(this::run, "tapline-reader");
     this.thread.setDaemon(true);
@@ -74,10 +88,22 @@ final class MessagePump {
 
   private void run() {
     try {
-      Message message;
-      while (!stopped && (message = reader.next()) != null) {
+      FlatScanner scanner = this.scanner;
+      while (!stopped && reader.advance()) {
+        FlatRecord flat = scanner == null ? null : scanner.scan(reader.lineBytes(), reader.lineStart(), reader.lineEnd());
+        Message message = null;
+        if (flat == null) {
+          message = reader.parseLine();
+          if (message == null) {
+            continue;
+          }
+          if (scanner != null && message instanceof SchemaMessage schema) {
+            scanner.schema(schema);
+          }
+        }
         Chunk chunk = current;
         chunk.messages[chunk.count] = message;
+        chunk.flats[chunk.count] = flat;
         chunk.lineNumbers[chunk.count] = reader.lineNumber();
         chunk.sizes[chunk.count] = reader.lastLineLength();
         chunk.recordTexts[chunk.count] =

@@ -66,6 +66,19 @@ public interface Sink extends AutoCloseable {
     write(record, message);
   }
 
+  /**
+   * Stages one record read flat: a plain RECORD of scalar values, already checked against the
+   * stream's schema, whose values the sink reads from their JSON text (see {@link FlatRecord}).
+   * Called instead of the other {@code write}s only when the target says {@link
+   * Target#acceptsFlatRecords()} and neither metadata nor flattening is on. The default builds the
+   * record's tree and message and calls {@link #write(ObjectNode, RecordMessage)}.
+   *
+   * @param record the record; its bytes are shared with other records and must not be changed
+   */
+  default void write(FlatRecord record) {
+    write(record.toTree(), record.toMessage());
+  }
+
   /** Makes every record written since the last commit durable. Called only after a write. */
   void commit();
 

@@ -102,7 +102,16 @@ public abstract class Target<S extends Record> {
    */
   protected abstract Sink sink(SinkContext<S> context);
 
-  /** One sentence on what the target loads, for {@code --about}. */
+  /**
+   * Whether this target's sinks take {@link FlatRecord}s ({@link Sink#write(FlatRecord)}): plain
+   * records are then read without building trees, which saves most of the reading cost of a
+   * target that loads values. Default false. Setting the system property {@code
+   * tapline.flatRecords} to {@code false} turns it off for any target (to compare).
+   */
+  protected boolean acceptsFlatRecords() {
+    return false;
+  }
+
   /**
    * Whether this target's sinks use the exact JSON text of records (the {@code byte[]} of {@code
    * Sink.write(record, message, text)}); only then does the SDK copy it out of each line (a copy
@@ -112,6 +121,7 @@ public abstract class Target<S extends Record> {
     return false;
   }
 
+  /** One sentence on what the target loads, for {@code --about}. */
   protected String description() {
     return "";
   }

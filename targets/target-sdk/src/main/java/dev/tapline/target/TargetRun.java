@@ -82,7 +82,9 @@ final class TargetRun<S extends Record> {
    *     sink has then been aborted and closed
    */
   void run(InputStream input) {
-    MessagePump pump = new MessagePump(input, log, target.usesRecordText());
+    boolean flat = target.acceptsFlatRecords() && metadata == null && flattener == null
+        && !"false".equals(System.getProperty("tapline.flatRecords"));
+    MessagePump pump = new MessagePump(input, log, target.usesRecordText(), flat);
     pump.start();
     try {
       while (true) {
@@ -141,7 +143,10 @@ final class TargetRun<S extends Record> {
     Message[] messages = chunk.messages;
     for (int i = 0; i < chunk.count; i++) {
       Message message = messages[i];
-      if (message instanceof RecordMessage record) {
+      FlatRecord flat = chunk.flats[i];
+      if (flat != null) {
+        handleFlatRecord(flat, chunk.lineNumbers[i], chunk.sizes[i]);
+      } else if (message instanceof RecordMessage record) {
         handleRecord(record, chunk.lineNumbers[i], chunk.sizes[i], chunk.recordTexts[i]);
       } else if (message instanceof SchemaMessage schema) {
         handleSchema(schema, chunk.lineNumbers[i]);
@@ -156,17 +161,49 @@ final class TargetRun<S extends Record> {
     }
   }
 
-  private void handleRecord(RecordMessage message, long lineNumber, int size, byte[] text) {
+  private StreamLoader loader(String stream, long lineNumber) {
     StreamLoader loader = lastLoader;
-    if (loader == null || !loader.stream.equals(message.stream())) {
-      loader = streams.get(message.stream());
+    if (loader == null || !loader.stream.equals(stream)) {
+      loader = streams.get(stream);
       if (loader == null) {
-        throw new ProtocolException("Line " + lineNumber + ": a RECORD of stream '" + message.stream()
+        throw new ProtocolException("Line " + lineNumber + ": a RECORD of stream '" + stream
             + "' came before any SCHEMA of that stream. The tap must send a stream's SCHEMA before its records.",
             lineNumber, null);
       }
       lastLoader = loader;
     }
+    return loader;
+  }
+
+  /**
+   * A record read flat: the reading thread has checked its key properties and its values against
+   * the stream's schema as it stood at that line (the same SCHEMA the loader was made from), and
+   * there is neither metadata nor flattening to apply.
+   */
+  private void handleFlatRecord(FlatRecord record, long lineNumber, int size) {
+    StreamLoader loader = loader(record.stream(), lineNumber);
+    beforeWrite();
+    loader.sink.write(record);
+    afterWrite(loader, size);
+  }
+
+  private void beforeWrite() {
+    if (uncommittedRows == 0) {
+      oldestUncommittedNanos = System.nanoTime();
+      batchedAt = metadata == null ? null : Timestamps.format(Instant.now());
+    }
+  }
+
+  private void afterWrite(StreamLoader loader, int size) {
+    uncommittedRows++;
+    uncommittedBytes += size;
+    if (++loader.uncommitted >= sdk.batchSizeRows() || uncommittedBytes >= sdk.batchSizeBytes()) {
+      flushAll();
+    }
+  }
+
+  private void handleRecord(RecordMessage message, long lineNumber, int size, byte[] text) {
+    StreamLoader loader = loader(message.stream(), lineNumber);
     ObjectNode record = message.record();
     for (String key : loader.keyProperties) {
       if (!record.has(key)) {
@@ -191,10 +228,7 @@ final class TargetRun<S extends Record> {
         text = null;
       }
     }
-    if (uncommittedRows == 0) {
-      oldestUncommittedNanos = System.nanoTime();
-      batchedAt = metadata == null ? null : Timestamps.format(Instant.now());
-    }
+    beforeWrite();
     if (metadata != null) {
       metadata.addTo(record, message, receivedAt, batchedAt);
       text = null;
@@ -204,11 +238,7 @@ final class TargetRun<S extends Record> {
     } else {
       loader.sink.write(record, message);
     }
-    uncommittedRows++;
-    uncommittedBytes += size;
-    if (++loader.uncommitted >= sdk.batchSizeRows() || uncommittedBytes >= sdk.batchSizeBytes()) {
-      flushAll();
-    }
+    afterWrite(loader, size);
   }
 
   /** Streams whose SCHEMA had a top-level type that is not a JSON Schema type (warned once). */

@@ -156,12 +156,7 @@ final class Values {
   }
 
   static long parseLong(byte[] bytes, int start, int end) {
-    boolean negative = bytes[start] == '-';
-    long value = 0;
-    for (int i = negative ? start + 1 : start; i < end; i++) {
-      value = value * 10 + (bytes[i] - '0');
-    }
-    return negative ? -value : value;
+    return dev.tapline.spec.JsonBytes.parseLong(bytes, start, end);
   }
 
   /** {@link #numberShape(String)} over bytes. */

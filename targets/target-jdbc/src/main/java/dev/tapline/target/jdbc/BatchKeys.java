@@ -57,6 +57,28 @@ final class BatchKeys {
       }
     }
     StringBuilder text = new StringBuilder();
+    appendKeys(text, values);
+    addKeyText(text.toString());
+  }
+
+  /** Records a key of one text (as {@link #add} would for a text node). */
+  void addText(String value) {
+    if (repeated) {
+      return;
+    }
+    addKeyText("\"" + value);
+  }
+
+  private void addKeyText(String key) {
+    if (texts == null) {
+      texts = new HashSet<>();
+    }
+    if (!texts.add(key)) {
+      repeat();
+    }
+  }
+
+  private static void appendKeys(StringBuilder text, JsonNode[] values) {
     for (int i = 0; i < values.length; i++) {
       if (i > 0) {
         text.append('\u0001');
@@ -71,15 +93,13 @@ final class BatchKeys {
         text.append('{').append(value);
       }
     }
-    if (texts == null) {
-      texts = new HashSet<>();
-    }
-    if (!texts.add(text.toString())) {
-      repeat();
-    }
   }
 
-  private void addLong(long key) {
+  /** Records a key of one integer. */
+  void addLong(long key) {
+    if (repeated) {
+      return;
+    }
     if (ascending != null) {
       if (ascendingCount == 0 || key > ascending[ascendingCount - 1]) {
         if (ascendingCount == ascending.length) {

@@ -8,6 +8,8 @@ import dev.tapline.spec.TaplineException;
 import dev.tapline.spec.Timestamps;
 import dev.tapline.spec.config.SettingsBinder;
 import dev.tapline.spec.schema.PropertyType;
+import dev.tapline.target.FlatLayout;
+import dev.tapline.target.FlatRecord;
 import dev.tapline.target.Sink;
 import dev.tapline.target.SinkContext;
 import java.sql.Connection;
@@ -221,7 +223,7 @@ public class JdbcSink implements Sink, Connections.Holder {
   @Override
   public void write(ObjectNode record, RecordMessage message) {
     if (writer == null) {
-      begin(message);
+      begin(message.version());
     }
     JsonNode[] keys = keyValues;
     for (int i = 0; i < keys.length; i++) {
@@ -258,6 +260,78 @@ public class JdbcSink implements Sink, Connections.Holder {
       batchHasDeletes = deleted != null && !deleted.isNull();
     }
     writer.write(record, ++rowNumber);
+  }
+
+  /** The layout {@link #flatColumns} was worked out for, and for each column its property's index there. */
+  private FlatLayout flatLayout;
+  private int[] flatColumns;
+  private int[] flatKeys;
+
+  /**
+   * Stages a record read flat, reading its values from their text; a record this path does not
+   * cover (a version to fill, hard deletes, a key that is null, compound or neither an integer nor a
+   * plain text) goes the tree way, which also words any error.
+   */
+  @Override
+  public void write(FlatRecord record) {
+    if (writer == null) {
+      begin(record.version());
+    }
+    if (fillsVersion || settings.hardDelete()) {
+      write(record.toTree(), record.toMessage());
+      return;
+    }
+    FlatLayout layout = record.layout();
+    if (layout != flatLayout) {
+      mapFlat(layout);
+    }
+    int[] keys = flatKeys;
+    for (int key : keys) {
+      if (key < 0 || record.kind(key) <= FlatRecord.NULL) {
+        write(record.toTree(), record.toMessage());
+        return;
+      }
+    }
+    if (loadMethod == LoadMethod.UPSERT) {
+      int key = keys.length == 1 ? keys[0] : -1;
+      int kind = key < 0 ? FlatRecord.MISSING : record.kind(key);
+      if (kind == FlatRecord.INTEGER) {
+        long value = record.longValue(key);
+        batchKeys.addLong(value);
+        if (writingDirectly) {
+          if (value > greatestKey) {
+            greatestKey = value;
+          } else {
+            stageRestOfBatch();
+          }
+        }
+      } else if (kind == FlatRecord.ASCII || kind == FlatRecord.UTF8) {
+        batchKeys.addText(record.text(key));
+        if (writingDirectly) {
+          stageRestOfBatch();
+        }
+      } else {
+        write(record.toTree(), record.toMessage());
+        return;
+      }
+    }
+    // a flat integer has at most 18 digits: no column needs widening for it
+    writer.write(record, flatColumns, ++rowNumber);
+  }
+
+  private void mapFlat(FlatLayout layout) {
+    List<Column> staged = values.columns();
+    int[] map = new int[staged.size()];
+    for (int i = 0; i < map.length; i++) {
+      map[i] = layout.indexOf(staged.get(i).property());
+    }
+    int[] keys = new int[keyProperties.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = layout.indexOf(keyProperties.get(i));
+    }
+    flatLayout = layout;
+    flatColumns = map;
+    flatKeys = keys;
   }
 
   /** Whether a record with this key can go straight into the table: a 64-bit integer above every key so far. */
@@ -343,12 +417,12 @@ public class JdbcSink implements Sink, Connections.Holder {
     }
   }
 
-  private void begin(RecordMessage first) {
+  private void begin(Long firstVersion) {
     try {
       if (!started) {
         started = true;
         boolean declared = columns.stream().anyMatch(c -> c.name().equals(TABLE_VERSION));
-        if (!declared && (first.version() != null || tableColumns.containsKey(TABLE_VERSION))) {
+        if (!declared && (firstVersion != null || tableColumns.containsKey(TABLE_VERSION))) {
           ensureVersionColumns();
           fillsVersion = true;
           columns.add(new Column(TABLE_VERSION, TABLE_VERSION, ColumnType.BIGINT));

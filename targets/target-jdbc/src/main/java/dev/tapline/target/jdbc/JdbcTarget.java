@@ -58,6 +58,11 @@ public abstract class JdbcTarget<S extends Record & LoadSettings.Source> extends
   }
 
   @Override
+  protected boolean acceptsFlatRecords() {
+    return true;
+  }
+
+  @Override
   protected Sink sink(SinkContext<S> context) {
     S settings = context.settings();
     Run run = runs.computeIfAbsent(settings, this::newRun);

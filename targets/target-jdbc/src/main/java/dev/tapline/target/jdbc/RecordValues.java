@@ -45,6 +45,30 @@ public final class RecordValues {
     return columns;
   }
 
+  /** The kind of column {@code index}. */
+  public ColumnType.Kind kind(int index) {
+    return kinds[index];
+  }
+
+  /**
+   * Whether an ASCII date or timestamp text is loaded as it is (its year is in range); otherwise
+   * {@link #text} applies the invalid-date policy.
+   */
+  public static boolean yearInRange(byte[] bytes, int start, int end) {
+    if (end - start < 5 || bytes[start + 4] != '-') {
+      return false;
+    }
+    int year = 0;
+    for (int i = start; i < start + 4; i++) {
+      int c = bytes[i];
+      if (c < '0' || c > '9') {
+        return false;
+      }
+      year = year * 10 + (c - '0');
+    }
+    return year >= 1;
+  }
+
   /**
    * The text of column {@code index}'s value, or null for SQL NULL (a missing property, a JSON
    * null, or an invalid date under the {@code null} policy).

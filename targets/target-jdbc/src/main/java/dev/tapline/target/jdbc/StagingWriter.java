@@ -1,6 +1,7 @@
 package dev.tapline.target.jdbc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.target.FlatRecord;
 
 /**
  * Moves one batch of records into a staging table: a bulk loader (PostgreSQL {@code COPY}, the
@@ -18,6 +19,19 @@ public interface StagingWriter {
    *     row-number column so that the last record of a key wins
    */
   void write(ObjectNode record, long rowNumber);
+
+  /**
+   * Stages one record read flat. The default builds the record's tree and calls {@link
+   * #write(ObjectNode, long)}; a writer that can read values from their JSON text does better.
+   *
+   * @param record the record
+   * @param properties for each column of {@link RecordValues#columns()}, the index of its
+   *     property in the record's layout, or -1 when the layout has none (NULL)
+   * @param rowNumber as for {@link #write(ObjectNode, long)}
+   */
+  default void write(FlatRecord record, int[] properties, long rowNumber) {
+    write(record.toTree(), rowNumber);
+  }
 
   /** Ends the batch: when this returns every record written is in the staging table. */
   void finish();

@@ -1,7 +1,9 @@
 package dev.tapline.target.postgres;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tapline.target.FlatRecord;
 import dev.tapline.target.jdbc.Column;
+import dev.tapline.target.jdbc.ColumnType;
 import dev.tapline.target.jdbc.JdbcLoadException;
 import dev.tapline.target.jdbc.RecordValues;
 import dev.tapline.target.jdbc.StagingWriter;
@@ -24,6 +26,7 @@ final class CopyStagingWriter implements StagingWriter {
   private final String[] properties;
   private final CopyTextEncoder encoder = new CopyTextEncoder(BUFFER_SIZE);
   private final boolean rowNumbers;
+  private final ColumnType.Kind[] kinds;
 
   CopyStagingWriter(CopyIn copy, RecordValues values, boolean rowNumbers) {
     this.copy = copy;
@@ -31,6 +34,10 @@ final class CopyStagingWriter implements StagingWriter {
     this.values = values;
     this.columns = values.columns();
     this.properties = columns.stream().map(Column::property).toArray(String[]::new);
+    this.kinds = new ColumnType.Kind[columns.size()];
+    for (int i = 0; i < kinds.length; i++) {
+      kinds[i] = values.kind(i);
+    }
   }
 
   @Override
@@ -43,6 +50,51 @@ final class CopyStagingWriter implements StagingWriter {
         encoder.separator();
       }
       encoder.appendValue(values.text(record.get(properties[i]), i));
+    }
+    encoder.endRow();
+    if (encoder.size() >= BUFFER_SIZE - 8192) {
+      send();
+    }
+  }
+
+  /**
+   * Writes a flat record: numbers, plain strings and dates in range are copied as they were
+   * written in the message (JSON strings without escapes hold nothing COPY must escape); any other
+   * value goes through {@link RecordValues}, as in {@link #write(ObjectNode, long)}.
+   */
+  @Override
+  public void write(FlatRecord record, int[] columnProperties, long rowNumber) {
+    CopyTextEncoder encoder = this.encoder;
+    if (rowNumbers) {
+      encoder.appendLong(rowNumber);
+    }
+    byte[] bytes = record.bytes();
+    for (int i = 0; i < columnProperties.length; i++) {
+      if (rowNumbers || i > 0) {
+        encoder.separator();
+      }
+      int property = columnProperties[i];
+      int kind = property < 0 ? FlatRecord.MISSING : record.kind(property);
+      if (kind <= FlatRecord.NULL) {
+        encoder.appendNull();
+        continue;
+      }
+      ColumnType.Kind column = kinds[i];
+      boolean raw = switch (kind) {
+        case FlatRecord.INTEGER -> column == ColumnType.Kind.BIGINT || column == ColumnType.Kind.NUMERIC;
+        case FlatRecord.DECIMAL -> column == ColumnType.Kind.NUMERIC;
+        case FlatRecord.TRUE, FlatRecord.FALSE -> column == ColumnType.Kind.BOOLEAN;
+        case FlatRecord.ASCII -> column == ColumnType.Kind.TEXT
+            || ((column == ColumnType.Kind.TIMESTAMP_TZ || column == ColumnType.Kind.DATE)
+                && RecordValues.yearInRange(bytes, record.start(property), record.end(property)));
+        case FlatRecord.UTF8 -> column == ColumnType.Kind.TEXT;
+        default -> false;
+      };
+      if (raw) {
+        encoder.appendRaw(bytes, record.start(property), record.end(property));
+      } else {
+        encoder.appendValue(values.text(record.node(property), i));
+      }
     }
     encoder.endRow();
     if (encoder.size() >= BUFFER_SIZE - 8192) {

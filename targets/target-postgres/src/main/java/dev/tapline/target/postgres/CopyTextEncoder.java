@@ -38,6 +38,24 @@ final class CopyTextEncoder {
     buffer[size++] = '\n';
   }
 
+  /** Appends SQL NULL. */
+  void appendNull() {
+    ensure(2);
+    buffer[size++] = '\\';
+    buffer[size++] = 'N';
+  }
+
+  /**
+   * Appends bytes that need no escaping (UTF-8 without backslash, tab, line end or NUL), such as
+   * the text of a JSON string without escapes or of a JSON number.
+   */
+  void appendRaw(byte[] bytes, int start, int end) {
+    int length = end - start;
+    ensure(length);
+    System.arraycopy(bytes, start, buffer, size, length);
+    size += length;
+  }
+
   void appendLong(long value) {
     appendAscii(Long.toString(value));
   }

@@ -551,6 +551,87 @@ public abstract class SqlTargetContractTest {
     }
   }
 
+  /**
+   * Records read flat (values taken from their JSON text) and records read as trees load the same
+   * rows: the same seeded records, of every column kind and many spellings, go into one table with
+   * the flat path and into another with it turned off ({@code tapline.flatRecords=false}), in two
+   * runs (new keys, then an upsert over part of them), and every column must read back the same.
+   */
+  @Test
+  void flatAndTreeReadingLoadTheSameRows() {
+    String properties = "{\"id\":{\"type\":\"integer\"},\"i\":{\"type\":[\"null\",\"integer\"]},"
+        + "\"amount\":{\"type\":[\"null\",\"number\"],\"x-singer.decimal\":{\"precision\":38,\"scale\":7}},"
+        + "\"ratio\":{\"type\":[\"null\",\"number\"]},\"text\":{\"type\":[\"null\",\"string\"]},"
+        + "\"at\":{\"type\":[\"null\",\"string\"],\"format\":\"date-time\"},\"day\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},"
+        + "\"clock\":{\"type\":[\"null\",\"string\"],\"format\":\"time\"},\"ok\":{\"type\":[\"null\",\"boolean\"]},"
+        + "\"meta\":{\"type\":[\"null\",\"object\"],\"properties\":{\"k\":{\"type\":\"string\"}}},"
+        + "\"tags\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":\"string\"}},\"anything\":{}}";
+    Map<String, String[]> values = new LinkedHashMap<>();
+    values.put("i", new String[] {"0", "-5", "123456789012345678", "-9223372036854775808", "42", "null"});
+    values.put("amount", new String[] {"2652.41", "-0.01", "0", "12", "1.5e3", "99999999999.1234567", "-0.0", "7.10"});
+    values.put("ratio", new String[] {"3.14159265358979323846", "1e-5", "-0.0", "100", "0.5", "null"});
+    values.put("text", new String[] {"\"plain\"", "\"caf\u00e9\"", "\"tab\\tand\\\\back\"", "\"nul\\u0000x\"", "\"\"",
+        "\"\\u00e9\\ud83d\\ude80\"", "\"\u4e2d\u6587 \ud83d\ude80\"", "\"\\\\N\"", "\"quote \\\" here\"", "null"});
+    values.put("at", new String[] {"\"2024-01-01T00:00:01Z\"", "\"2024-06-30T23:59:59.123456+05:30\"",
+        "\"2024-01-01 10:00:00\"", "\"2024-01-01T10:00:00\"", "\"1999-12-31T23:59:59.5-08:00\"", "\"2024-03-01\""});
+    values.put("day", new String[] {"\"2024-02-29\"", "\"0001-01-01\"", "\"9999-12-31\"", "null"});
+    values.put("clock", new String[] {"\"12:30:00\"", "\"23:59:59.123\"", "\"00:00:00\""});
+    values.put("ok", new String[] {"true", "false", "null"});
+    values.put("meta", new String[] {"{\"k\":\"v\"}", "null", "{}"});
+    values.put("tags", new String[] {"[\"a\",\"b\"]", "[]", "null"});
+    values.put("anything", new String[] {"1", "\"x\"", "true", "2.5", "null", "{\"a\":[1]}"});
+    java.util.Random random = new java.util.Random(1121);
+    for (int run = 0; run < 2; run++) {
+      StringBuilder records = new StringBuilder();
+      List<Long> ids = new ArrayList<>();
+      for (long id = run == 0 ? 1 : 150; id <= (run == 0 ? 300 : 420); id++) {
+        ids.add(id);
+      }
+      if (run == 1) {
+        java.util.Collections.shuffle(ids, random);
+      }
+      for (long id : ids) {
+        StringBuilder record = new StringBuilder("{\"id\":").append(id);
+        for (Map.Entry<String, String[]> property : values.entrySet()) {
+          if (random.nextInt(12) == 0) {
+            continue;
+          }
+          String[] pool = property.getValue();
+          record.append(",\"").append(property.getKey()).append("\":").append(pool[random.nextInt(pool.length)]);
+        }
+        records.append(record).append("}\n");
+      }
+      for (boolean flat : new boolean[] {true, false}) {
+        String stream = flat ? "read_flat" : "read_tree";
+        StringBuilder messages = new StringBuilder(schemaMessage(stream, properties, "[\"id\"]"));
+        for (String record : records.toString().split("\n")) {
+          messages.append(recordMessage(stream, record));
+        }
+        String before = System.getProperty("tapline.flatRecords");
+        System.setProperty("tapline.flatRecords", Boolean.toString(flat));
+        try {
+          runOk(messages.toString(), config("batch_size_rows", "70"));
+        } finally {
+          if (before == null) {
+            System.clearProperty("tapline.flatRecords");
+          } else {
+            System.setProperty("tapline.flatRecords", before);
+          }
+        }
+      }
+    }
+    StringBuilder columns = new StringBuilder("id");
+    for (String property : values.keySet()) {
+      columns.append(", CAST(").append(property.equals("text") ? "\"text\"" : property).append(" AS VARCHAR) AS ").append(property);
+    }
+    List<Map<String, Object>> flatRows = query("SELECT " + columns + " FROM " + SCHEMA + ".read_flat ORDER BY id");
+    List<Map<String, Object>> treeRows = query("SELECT " + columns + " FROM " + SCHEMA + ".read_tree ORDER BY id");
+    assertEquals(420, treeRows.size());
+    for (int i = 0; i < treeRows.size(); i++) {
+      assertEquals(treeRows.get(i), flatRows.get(i), "row " + i);
+    }
+  }
+
   private List<Map<String, Object>> idNameRows(String table) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map<String, Object> row : query("SELECT id, name FROM " + SCHEMA + "." + table + " ORDER BY id")) {

@@ -1,0 +1,542 @@
+package dev.tapline.target;
+
+import dev.tapline.spec.JsonBytes;
+import dev.tapline.spec.SchemaMessage;
+import dev.tapline.spec.Timestamps;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads RECORD lines of streams with a {@link FlatLayout} into {@link FlatRecord}s, on the reading
+ * thread, without building trees: one pass over the bytes that checks the JSON grammar, finds
+ * each value's kind and place, and copies the record object into a shared byte array. It accepts
+ * only the plainest lines: the fields {@code type} (exactly {@code "RECORD"}), {@code stream}
+ * (before {@code record}), {@code record}, {@code time_extracted} and {@code version}, a record
+ * whose keys are the schema's property names without escapes, each at most once, with scalar
+ * values (no exponent, integers of at most 18 digits, strings in valid UTF-8). Anything else, and
+ * any record the layout does not accept, is left to the ordinary parser and validator, which judge
+ * it and word any error; so this class never needs to say why it declined.
+ */
+final class FlatScanner {
+
+  private static final byte[] RECORD = {'R', 'E', 'C', 'O', 'R', 'D'};
+
+  private final List<FlatLayout> layouts = new ArrayList<>();
+  private final FlatLayout.AsciiView view = new FlatLayout.AsciiView();
+  private FlatLayout last;
+
+  private byte[] bytes = new byte[1 << 18];
+  private int byteCount;
+  private int[] slots = new int[1 << 14];
+  private int slotCount;
+
+  /** Takes the layout of a SCHEMA (or drops the stream's layout when its schema has none). */
+  void schema(SchemaMessage message) {
+    layouts.removeIf(layout -> layout.stream().equals(message.stream()));
+    FlatLayout layout = FlatLayout.of(message);
+    if (layout != null) {
+      layouts.add(layout);
+    }
+    last = null;
+  }
+
+  boolean active() {
+    return !layouts.isEmpty();
+  }
+
+  /** The line as a flat record, or null when the ordinary parser must read it. */
+  FlatRecord scan(byte[] line, int start, int end) {
+    if (layouts.isEmpty()) {
+      return null;
+    }
+    try {
+      return scanLine(line, start, end);
+    } catch (ArrayIndexOutOfBoundsException e) {
+      // a line cut short inside a value: the ordinary parser words the error
+      return null;
+    }
+  }
+
+  private FlatRecord scanLine(byte[] b, int start, int end) {
+    int p = skip(b, start, end);
+    if (p >= end || at(b, p, end) != '{') {
+      return null;
+    }
+    p = skip(b, p + 1, end);
+    boolean typed = false;
+    FlatLayout layout = null;
+    int recordStart = -1;
+    int recordEnd = -1;
+    int base = -1;
+    Long version = null;
+    boolean versionSeen = false;
+    String timeExtracted = null;
+    boolean timeSeen = false;
+    while (true) {
+      if (p >= end || at(b, p, end) != '"') {
+        return null;
+      }
+      int keyStart = p + 1;
+      int keyEnd = plainStringEnd(b, keyStart, end);
+      if (keyEnd < 0) {
+        return null;
+      }
+      p = skip(b, keyEnd + 1, end);
+      if (p >= end || at(b, p, end) != ':') {
+        return null;
+      }
+      p = skip(b, p + 1, end);
+      int keyLength = keyEnd - keyStart;
+      if (keyLength == 4 && b[keyStart] == 't' && b[keyStart + 1] == 'y' && b[keyStart + 2] == 'p' && b[keyStart + 3] == 'e') {
+        if (typed || at(b, p, end) != '"') {
+          return null;
+        }
+        int valueEnd = plainStringEnd(b, p + 1, end);
+        if (valueEnd < 0 || !java.util.Arrays.equals(b, p + 1, valueEnd, RECORD, 0, RECORD.length)) {
+          return null;
+        }
+        typed = true;
+        p = valueEnd + 1;
+      } else if (is(b, keyStart, keyEnd, "stream")) {
+        if (layout != null || at(b, p, end) != '"') {
+          return null;
+        }
+        int valueEnd = plainStringEnd(b, p + 1, end);
+        if (valueEnd < 0) {
+          return null;
+        }
+        layout = layoutOf(b, p + 1, valueEnd);
+        if (layout == null) {
+          return null;
+        }
+        p = valueEnd + 1;
+      } else if (is(b, keyStart, keyEnd, "record")) {
+        if (layout == null || recordStart >= 0) {
+          return null;
+        }
+        base = reserve(layout.size());
+        recordStart = p;
+        p = scanRecord(layout, b, p, end, base);
+        if (p < 0) {
+          slotCount = base;
+          return null;
+        }
+        recordEnd = p;
+      } else if (is(b, keyStart, keyEnd, "time_extracted")) {
+        if (timeSeen) {
+          return null;
+        }
+        timeSeen = true;
+        if (at(b, p, end) == 'n') {
+          if (!literal(b, p, end, "null")) {
+            return null;
+          }
+          p += 4;
+        } else {
+          if (at(b, p, end) != '"') {
+            return null;
+          }
+          int valueEnd = plainStringEnd(b, p + 1, end);
+          if (valueEnd < 0) {
+            return null;
+          }
+          view.set(b, p + 1, valueEnd);
+          if (!Timestamps.isTimestamp(view)) {
+            return null;
+          }
+          timeExtracted = view.toString();
+          p = valueEnd + 1;
+        }
+      } else if (is(b, keyStart, keyEnd, "version")) {
+        if (versionSeen) {
+          return null;
+        }
+        versionSeen = true;
+        if (at(b, p, end) == 'n') {
+          if (!literal(b, p, end, "null")) {
+            return null;
+          }
+          p += 4;
+        } else {
+          int numberEnd = integerEnd(b, p, end);
+          if (numberEnd < 0) {
+            return null;
+          }
+          version = JsonBytes.parseLong(b, p, numberEnd);
+          p = numberEnd;
+        }
+      } else {
+        return null;
+      }
+      p = skip(b, p, end);
+      if (p >= end) {
+        return null;
+      }
+      if (at(b, p, end) == ',') {
+        p = skip(b, p + 1, end);
+        continue;
+      }
+      if (at(b, p, end) != '}') {
+        return null;
+      }
+      break;
+    }
+    if (skip(b, p + 1, end) != end || !typed || recordStart < 0) {
+      if (base >= 0) {
+        slotCount = base;
+      }
+      return null;
+    }
+    // the record object's bytes go into the shared array; the slots move with them
+    int length = recordEnd - recordStart;
+    if (byteCount + length > bytes.length) {
+      bytes = new byte[Math.max(bytes.length, length)];
+      byteCount = 0;
+    }
+    System.arraycopy(b, recordStart, bytes, byteCount, length);
+    int shift = byteCount - recordStart;
+    for (int i = 0; i < layout.size(); i++) {
+      int slot = base + 3 * i;
+      if (slots[slot] != FlatRecord.MISSING) {
+        slots[slot + 1] += shift;
+        slots[slot + 2] += shift;
+      }
+    }
+    if (!layout.accepts(bytes, slots, base, view)) {
+      slotCount = base;
+      return null;
+    }
+    FlatRecord record = new FlatRecord(layout, bytes, slots, base, byteCount, byteCount + length, version, timeExtracted);
+    byteCount += length;
+    return record;
+  }
+
+  /** Reserves the slots of a record, all {@link FlatRecord#MISSING}; returns where they start. */
+  private int reserve(int properties) {
+    int needed = 3 * properties;
+    if (slotCount + needed > slots.length) {
+      // earlier records keep the old array
+      slots = new int[Math.max(slots.length, needed)];
+      slotCount = 0;
+    }
+    int base = slotCount;
+    java.util.Arrays.fill(slots, base, base + needed, FlatRecord.MISSING);
+    slotCount += needed;
+    return base;
+  }
+
+  private FlatLayout layoutOf(byte[] b, int start, int end) {
+    FlatLayout layout = last;
+    if (layout != null && layout.isStream(b, start, end)) {
+      return layout;
+    }
+    for (FlatLayout candidate : layouts) {
+      if (candidate.isStream(b, start, end)) {
+        last = candidate;
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Reads a record object at {@code p} into the slots at {@code base}; returns the index after
+   * its closing brace, or -1 when the record must go the ordinary way.
+   */
+  private int scanRecord(FlatLayout layout, byte[] b, int p, int end, int base) {
+    int[] slots = this.slots;
+    if (at(b, p, end) != '{') {
+      return -1;
+    }
+    p = skip(b, p + 1, end);
+    if (at(b, p, end) == '}') {
+      return p + 1;
+    }
+    int expected = 0;
+    while (true) {
+      if (at(b, p, end) != '"') {
+        return -1;
+      }
+      int keyStart = p + 1;
+      int keyEnd = plainStringEnd(b, keyStart, end);
+      if (keyEnd < 0) {
+        return -1;
+      }
+      int index = layout.find(b, keyStart, keyEnd, expected);
+      if (index < 0) {
+        return -1;
+      }
+      int slot = base + 3 * index;
+      if (slots[slot] != FlatRecord.MISSING) {
+        return -1;
+      }
+      p = skip(b, keyEnd + 1, end);
+      if (at(b, p, end) != ':') {
+        return -1;
+      }
+      p = skip(b, p + 1, end);
+      int kind;
+      int valueStart = p;
+      int valueEnd;
+      byte c = at(b, p, end);
+      if (c == '"') {
+        valueStart = p + 1;
+        kind = FlatRecord.ASCII;
+        int i = valueStart;
+        while (true) {
+          byte x = at(b, i, end);
+          if (x == '"') {
+            break;
+          }
+          if (x == '\\') {
+            i = escapeEnd(b, i, end);
+            if (i < 0) {
+              return -1;
+            }
+            kind = FlatRecord.ESCAPED;
+            continue;
+          }
+          if (x >= 0 && x < 0x20) {
+            return -1;
+          }
+          if (x < 0) {
+            i = utf8End(b, i, end);
+            if (i < 0) {
+              return -1;
+            }
+            if (kind == FlatRecord.ASCII) {
+              kind = FlatRecord.UTF8;
+            }
+            continue;
+          }
+          i++;
+        }
+        valueEnd = i;
+        p = i + 1;
+      } else if (c == '-' || (c >= '0' && c <= '9')) {
+        valueEnd = numberEnd(b, p, end);
+        if (valueEnd < 0) {
+          return -1;
+        }
+        kind = numberKind;
+        p = valueEnd;
+      } else if (c == 't') {
+        if (!literal(b, p, end, "true")) {
+          return -1;
+        }
+        kind = FlatRecord.TRUE;
+        valueEnd = p + 4;
+        p = valueEnd;
+      } else if (c == 'f') {
+        if (!literal(b, p, end, "false")) {
+          return -1;
+        }
+        kind = FlatRecord.FALSE;
+        valueEnd = p + 5;
+        p = valueEnd;
+      } else if (c == 'n') {
+        if (!literal(b, p, end, "null")) {
+          return -1;
+        }
+        kind = FlatRecord.NULL;
+        valueEnd = p + 4;
+        p = valueEnd;
+      } else {
+        return -1;
+      }
+      slots[slot] = kind;
+      slots[slot + 1] = valueStart;
+      slots[slot + 2] = valueEnd;
+      expected = index + 1;
+      p = skip(b, p, end);
+      if (at(b, p, end) == ',') {
+        p = skip(b, p + 1, end);
+        continue;
+      }
+      if (at(b, p, end) == '}') {
+        return p + 1;
+      }
+      return -1;
+    }
+  }
+
+  /** Set by {@link #numberEnd}: {@link FlatRecord#INTEGER} or {@link FlatRecord#DECIMAL}. */
+  private int numberKind;
+
+  /**
+   * The end of a JSON number at {@code p} that is an integer of at most 18 digits or a decimal
+   * without exponent; -1 for any other (or invalid) number.
+   */
+  private int numberEnd(byte[] b, int p, int end) {
+    int i = p;
+    if (b[i] == '-') {
+      i++;
+    }
+    int digitsStart = i;
+    if (i >= end) {
+      return -1;
+    }
+    if (b[i] == '0') {
+      i++;
+    } else if (b[i] >= '1' && b[i] <= '9') {
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+    } else {
+      return -1;
+    }
+    int integerDigits = i - digitsStart;
+    if (i < end && b[i] == '.') {
+      i++;
+      int fractionStart = i;
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == fractionStart) {
+        return -1;
+      }
+      numberKind = FlatRecord.DECIMAL;
+    } else {
+      if (integerDigits > 18) {
+        return -1;
+      }
+      numberKind = FlatRecord.INTEGER;
+    }
+    if (i < end && (b[i] == 'e' || b[i] == 'E' || (b[i] >= '0' && b[i] <= '9'))) {
+      return -1;
+    }
+    return i;
+  }
+
+  /** The end of an integer of at most 18 digits at {@code p}, or -1. */
+  private int integerEnd(byte[] b, int p, int end) {
+    int numberEnd = numberEnd(b, p, end);
+    return numberEnd >= 0 && numberKind == FlatRecord.INTEGER ? numberEnd : -1;
+  }
+
+  /** The index after a valid escape at {@code i} (a backslash), or -1. */
+  private static int escapeEnd(byte[] b, int i, int end) {
+    if (i + 1 >= end) {
+      return -1;
+    }
+    switch (b[i + 1]) {
+      case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+        return i + 2;
+      case 'u':
+        if (i + 6 > end) {
+          return -1;
+        }
+        for (int k = i + 2; k < i + 6; k++) {
+          byte h = b[k];
+          if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F'))) {
+            return -1;
+          }
+        }
+        return i + 6;
+      default:
+        return -1;
+    }
+  }
+
+  /**
+   * The index after the well-formed UTF-8 sequence starting at {@code i} (a byte above 0x7F):
+   * shortest form, no surrogates, at most U+10FFFF; -1 for any other.
+   */
+  private static int utf8End(byte[] b, int i, int end) {
+    int lead = b[i] & 0xFF;
+    int length;
+    int minimum;
+    int code;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+      minimum = 0x80;
+      code = lead & 0x1F;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      minimum = 0x800;
+      code = lead & 0x0F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      minimum = 0x10000;
+      code = lead & 0x07;
+    } else {
+      return -1;
+    }
+    if (i + length > end) {
+      return -1;
+    }
+    for (int k = 1; k < length; k++) {
+      int next = b[i + k] & 0xFF;
+      if ((next & 0xC0) != 0x80) {
+        return -1;
+      }
+      code = (code << 6) | (next & 0x3F);
+    }
+    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return -1;
+    }
+    return i + length;
+  }
+
+  /** The index of the closing quote of a string without escapes or control characters at {@code i}, or -1. */
+  private static int plainStringEnd(byte[] b, int i, int end) {
+    while (i < end) {
+      byte c = b[i];
+      if (c == '"') {
+        return i;
+      }
+      if (c == '\\' || (c >= 0 && c < 0x20)) {
+        return -1;
+      }
+      if (c < 0) {
+        i = utf8End(b, i, end);
+        if (i < 0) {
+          return -1;
+        }
+        continue;
+      }
+      i++;
+    }
+    return -1;
+  }
+
+  private static boolean is(byte[] b, int start, int end, String ascii) {
+    if (end - start != ascii.length()) {
+      return false;
+    }
+    for (int i = 0; i < ascii.length(); i++) {
+      if (b[start + i] != ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean literal(byte[] b, int p, int end, String word) {
+    if (p + word.length() > end) {
+      return false;
+    }
+    for (int i = 0; i < word.length(); i++) {
+      if (b[p + i] != word.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The byte at {@code p}, or 0 (which no grammar rule accepts there) past the line's end. */
+  private static byte at(byte[] b, int p, int end) {
+    return p < end ? b[p] : 0;
+  }
+
+  private static int skip(byte[] b, int p, int end) {
+    while (p < end) {
+      byte c = b[p];
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        return p;
+      }
+      p++;
+    }
+    return p;
+  }
+}
