@@ -254,7 +254,7 @@ public final class FlatLayout {
 
   /** Whether {@code bytes[start, end)} is this layout's stream name. */
   boolean isStream(byte[] bytes, int start, int end) {
-    return Arrays.equals(bytes, start, end, streamBytes, 0, streamBytes.length);
+    return end - start == streamBytes.length && Arrays.equals(bytes, start, end, streamBytes, 0, streamBytes.length);
   }
 
   /**
@@ -264,7 +264,7 @@ public final class FlatLayout {
   int find(byte[] bytes, int start, int end, int expected) {
     if (expected < nameBytes.length) {
       byte[] name = nameBytes[expected];
-      if (Arrays.equals(bytes, start, end, name, 0, name.length)) {
+      if (end - start == name.length && Arrays.equals(bytes, start, end, name, 0, name.length)) {
         return expected;
       }
     }
@@ -274,7 +274,7 @@ public final class FlatLayout {
     }
     for (int i = 0; i < nameBytes.length; i++) {
       byte[] name = nameBytes[i];
-      if (Arrays.equals(bytes, start, end, name, 0, name.length)) {
+      if (end - start == name.length && Arrays.equals(bytes, start, end, name, 0, name.length)) {
         return i;
       }
     }
