@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import org.duckdb.DuckDBAppender;
 
 /**
@@ -53,6 +55,19 @@ final class AppenderStagingWriter implements StagingWriter {
   private final boolean[] textAsWritten;
   /** Text columns of dates, given as they are when the year is in range. */
   private final boolean[] dateText;
+
+  /** Records handed to the appending thread at a time. */
+  static final int BLOCK_SIZE = 512;
+  /** Full blocks that may wait for the appending thread: what bounds the memory they hold. */
+  private static final int BLOCKS_IN_FLIGHT = 4;
+  private static final Block END = new Block();
+
+  private Block filling = new Block();
+  private BlockingQueue<Block> full;
+  private BlockingQueue<Block> free;
+  private Thread appending;
+  /** What failed on the appending thread; set there, read by the loading thread. */
+  private volatile Throwable failure;
 
   /** Into a staging table made by {@link DuckDbDialect#createStagingTable}. */
   AppenderStagingWriter(DuckDBAppender appender, RecordValues values) {
@@ -121,103 +136,209 @@ final class AppenderStagingWriter implements StagingWriter {
 
   @Override
   public void write(ObjectNode record, long rowNumber) {
+    add(record, null, rowNumber);
+  }
+
+  /**
+   * Takes a flat record; its values are appended straight from their JSON text where that gives
+   * what {@link #write(ObjectNode, long)} gives for the same value (see {@link #appendRow(FlatRecord,
+   * int[], long)}).
+   */
+  @Override
+  public void write(FlatRecord record, int[] columnProperties, long rowNumber) {
+    add(record, columnProperties, rowNumber);
+  }
+
+  private void add(Object record, int[] columnProperties, long rowNumber) {
+    Block block = filling;
+    int at = block.count;
+    block.records[at] = record;
+    block.properties[at] = columnProperties;
+    block.rowNumbers[at] = rowNumber;
+    if (++block.count == BLOCK_SIZE) {
+      handOver();
+    }
+  }
+
+  /** Gives the full block to the appending thread (started with the first) and takes an empty one. */
+  private void handOver() {
+    throwFailure();
     try {
-      appender.beginRow();
-      if (rowNumbers) {
-        appender.append(rowNumber);
+      if (appending == null) {
+        full = new ArrayBlockingQueue<>(BLOCKS_IN_FLIGHT + 1);
+        free = new ArrayBlockingQueue<>(BLOCKS_IN_FLIGHT + 1);
+        for (int i = 0; i < BLOCKS_IN_FLIGHT; i++) {
+          free.add(new Block());
+        }
+        // from now on only that thread appends, until finish() or cancel() has joined it
+        appender.unsafeBreakThreadConfinement();
+        appending = new Thread(this::appendBlocks, "duckdb-appender");
+        appending.setDaemon(true);
+        appending.start();
       }
-      for (int i = 0; i < sources.length; i++) {
-        appendValue(sources[i] < 0 ? null : record.get(properties[i]), i);
+      full.put(filling);
+      filling = free.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaplineException("Interrupted while handing records to the DuckDB appender");
+    }
+  }
+
+  /** The appending thread: appends blocks until {@link #END}; after a failure it only returns them. */
+  private void appendBlocks() {
+    try {
+      while (true) {
+        Block block = full.take();
+        if (block == END) {
+          return;
+        }
+        if (failure == null) {
+          try {
+            appendBlock(block);
+          } catch (RuntimeException | Error e) {
+            failure = e;
+          }
+        }
+        block.clear();
+        free.add(block);
       }
-      appender.endRow();
+    } catch (InterruptedException e) {
+      failure = new TaplineException("The DuckDB appender thread was interrupted");
+    }
+  }
+
+  private void appendBlock(Block block) {
+    try {
+      for (int i = 0; i < block.count; i++) {
+        int[] columnProperties = block.properties[i];
+        if (columnProperties == null) {
+          appendRow((ObjectNode) block.records[i], block.rowNumbers[i]);
+        } else {
+          appendRow((FlatRecord) block.records[i], columnProperties, block.rowNumbers[i]);
+        }
+      }
     } catch (SQLException e) {
       throw new JdbcLoadException("Could not append a record to the staging table", e);
     }
   }
 
+  /** Ends the appending thread, if one was started, and waits for it. */
+  private void stopAppending() {
+    if (appending == null) {
+      return;
+    }
+    try {
+      full.put(END);
+      appending.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaplineException("Interrupted while waiting for the DuckDB appender");
+    } finally {
+      appending = null;
+    }
+  }
+
+  /** Rethrows, on the caller's thread, what failed on the appending thread (a value refused, a DuckDB error). */
+  private void throwFailure() {
+    Throwable failed = failure;
+    if (failed instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failed instanceof Error error) {
+      throw error;
+    }
+  }
+
+  private void appendRow(ObjectNode record, long rowNumber) throws SQLException {
+    appender.beginRow();
+    if (rowNumbers) {
+      appender.append(rowNumber);
+    }
+    for (int i = 0; i < sources.length; i++) {
+      appendValue(sources[i] < 0 ? null : record.get(properties[i]), i);
+    }
+    appender.endRow();
+  }
+
   /**
    * Appends a flat record's values straight from their JSON text where that gives what {@link
-   * #write(ObjectNode, long)} gives for the same value: integers, decimals that fit 18 digits at
-   * the column's scale, booleans, timestamps of the usual form with a year in range, and strings
-   * without escapes into text columns. Any other value goes the tree way, which also words errors.
+   * #appendRow(ObjectNode, long)} gives for the same value: integers, decimals that fit 18 digits
+   * at the column's scale, booleans, timestamps of the usual form with a year in range, and
+   * strings without escapes into text columns. Any other value goes the tree way, which also words
+   * errors.
    */
-  @Override
-  public void write(FlatRecord record, int[] columnProperties, long rowNumber) {
-    try {
-      DuckDBAppender appender = this.appender;
-      appender.beginRow();
-      if (rowNumbers) {
-        appender.append(rowNumber);
-      }
-      byte[] bytes = record.bytes();
-      for (int i = 0; i < sources.length; i++) {
-        int source = sources[i];
-        int property = source < 0 ? -1 : columnProperties[source];
-        int kind = property < 0 ? FlatRecord.MISSING : record.kind(property);
-        if (kind <= FlatRecord.NULL) {
-          appender.appendNull();
-          continue;
-        }
-        boolean appended = switch (staged[i]) {
-          case BIGINT -> {
-            if (kind != FlatRecord.INTEGER) {
-              yield false;
-            }
-            appender.append(record.longValue(property));
-            yield true;
-          }
-          case HUGEINT -> {
-            if (kind != FlatRecord.INTEGER) {
-              yield false;
-            }
-            long number = record.longValue(property);
-            appender.appendHugeInt(number, number >> 63);
-            yield true;
-          }
-          case DECIMAL -> (kind == FlatRecord.INTEGER || kind == FlatRecord.DECIMAL)
-              && appendDecimal(bytes, record.start(property), record.end(property), i);
-          case BOOLEAN -> {
-            if (kind != FlatRecord.TRUE && kind != FlatRecord.FALSE) {
-              yield false;
-            }
-            appender.append(kind == FlatRecord.TRUE);
-            yield true;
-          }
-          case TIMESTAMP -> {
-            if (kind != FlatRecord.ASCII) {
-              yield false;
-            }
-            int start = record.start(property);
-            int end = record.end(property);
-            // out of range the tree way applies invalid_date_policy
-            long micros = RecordValues.yearInRange(bytes, start, end) ? epochMicros(bytes, start, end) : Long.MIN_VALUE;
-            if (micros == Long.MIN_VALUE) {
-              yield false;
-            }
-            appender.appendEpochMicros(micros);
-            yield true;
-          }
-          case TEXT -> {
-            int start = record.start(property);
-            int end = record.end(property);
-            // a string without escapes holds no NUL, so RecordValues would load it as it is
-            boolean plain = (kind == FlatRecord.ASCII || kind == FlatRecord.UTF8) && (textAsWritten[i]
-                || (dateText[i] && kind == FlatRecord.ASCII && RecordValues.yearInRange(bytes, start, end)));
-            if (!plain) {
-              yield false;
-            }
-            appender.append(Arrays.copyOfRange(bytes, start, end));
-            yield true;
-          }
-        };
-        if (!appended) {
-          appendValue(record.node(property), i);
-        }
-      }
-      appender.endRow();
-    } catch (SQLException e) {
-      throw new JdbcLoadException("Could not append a record to the staging table", e);
+  private void appendRow(FlatRecord record, int[] columnProperties, long rowNumber) throws SQLException {
+    DuckDBAppender appender = this.appender;
+    appender.beginRow();
+    if (rowNumbers) {
+      appender.append(rowNumber);
     }
+    byte[] bytes = record.bytes();
+    for (int i = 0; i < sources.length; i++) {
+      int source = sources[i];
+      int property = source < 0 ? -1 : columnProperties[source];
+      int kind = property < 0 ? FlatRecord.MISSING : record.kind(property);
+      if (kind <= FlatRecord.NULL) {
+        appender.appendNull();
+        continue;
+      }
+      boolean appended = switch (staged[i]) {
+        case BIGINT -> {
+          if (kind != FlatRecord.INTEGER) {
+            yield false;
+          }
+          appender.append(record.longValue(property));
+          yield true;
+        }
+        case HUGEINT -> {
+          if (kind != FlatRecord.INTEGER) {
+            yield false;
+          }
+          long number = record.longValue(property);
+          appender.appendHugeInt(number, number >> 63);
+          yield true;
+        }
+        case DECIMAL -> (kind == FlatRecord.INTEGER || kind == FlatRecord.DECIMAL)
+            && appendDecimal(bytes, record.start(property), record.end(property), i);
+        case BOOLEAN -> {
+          if (kind != FlatRecord.TRUE && kind != FlatRecord.FALSE) {
+            yield false;
+          }
+          appender.append(kind == FlatRecord.TRUE);
+          yield true;
+        }
+        case TIMESTAMP -> {
+          if (kind != FlatRecord.ASCII) {
+            yield false;
+          }
+          int start = record.start(property);
+          int end = record.end(property);
+          // out of range the tree way applies invalid_date_policy
+          long micros = RecordValues.yearInRange(bytes, start, end) ? epochMicros(bytes, start, end) : Long.MIN_VALUE;
+          if (micros == Long.MIN_VALUE) {
+            yield false;
+          }
+          appender.appendEpochMicros(micros);
+          yield true;
+        }
+        case TEXT -> {
+          int start = record.start(property);
+          int end = record.end(property);
+          // a string without escapes holds no NUL, so RecordValues would load it as it is
+          boolean plain = (kind == FlatRecord.ASCII || kind == FlatRecord.UTF8) && (textAsWritten[i]
+              || (dateText[i] && kind == FlatRecord.ASCII && RecordValues.yearInRange(bytes, start, end)));
+          if (!plain) {
+            yield false;
+          }
+          appender.append(Arrays.copyOfRange(bytes, start, end));
+          yield true;
+        }
+      };
+      if (!appended) {
+        appendValue(record.node(property), i);
+      }
+    }
+    appender.endRow();
   }
 
   /**
@@ -519,8 +640,13 @@ final class AppenderStagingWriter implements StagingWriter {
         + "; fix the tap or the property's schema.");
   }
 
+  /** Waits for the appending thread, appends the last records and closes the appender. */
   @Override
   public void finish() {
+    stopAppending();
+    throwFailure();
+    appendBlock(filling);
+    filling.clear();
     try {
       appender.close();
     } catch (SQLException e) {
@@ -531,9 +657,28 @@ final class AppenderStagingWriter implements StagingWriter {
   @Override
   public void cancel() {
     try {
+      stopAppending();
       appender.close();
     } catch (SQLException | RuntimeException ignored) {
       // the transaction is rolled back anyway
+    }
+  }
+
+  /**
+   * Records taken and not yet appended. A batch's first block is kept until it is full; then it
+   * and every later full block go to a thread of their own, which makes the appender calls
+   * (DuckDB copies, compresses and writes the rows there) while the loading thread goes on
+   * reading. A batch of fewer records is appended by {@link #finish()} on the caller's thread.
+   */
+  private static final class Block {
+    final Object[] records = new Object[BLOCK_SIZE];
+    final int[][] properties = new int[BLOCK_SIZE][];
+    final long[] rowNumbers = new long[BLOCK_SIZE];
+    int count;
+
+    void clear() {
+      Arrays.fill(records, 0, count, null);
+      count = 0;
     }
   }
 

@@ -64,17 +64,23 @@ class FlatRecordPathTest {
 
   @TempDir Path temporary;
 
-  @ParameterizedTest(name = "{0}, invalid_date_policy {1}")
-  @CsvSource({"upsert, null", "upsert, max", "append-only, null", "append-only, max", "upsert, error"})
-  void flatAndTreePathsLoadTheSameRows(String loadMethod, String datePolicy) throws Exception {
+  /**
+   * Batches of 64 rows are appended by the loading thread; batches of 1,000 pass the appender's
+   * first block of {@value AppenderStagingWriter#BLOCK_SIZE} rows, so the rest of each is
+   * appended on a thread of its own.
+   */
+  @ParameterizedTest(name = "{0}, invalid_date_policy {1}, batches of {2}")
+  @CsvSource({"upsert, null, 64", "upsert, max, 64", "append-only, null, 64", "append-only, max, 64", "upsert, error, 64",
+      "upsert, null, 1000", "append-only, max, 1000", "upsert, error, 1000"})
+  void flatAndTreePathsLoadTheSameRows(String loadMethod, String datePolicy, int batchSize) throws Exception {
     // under the error policy the first invalid date comes late, so some batches commit before the failure
     int invalidDatesFrom = datePolicy.equals("error") ? 500 : 0;
-    String messages = new Generator(20261121L + loadMethod.hashCode() + datePolicy.hashCode())
-        .messages(invalidDatesFrom);
+    Generator generator = new Generator(20261121L + loadMethod.hashCode() + datePolicy.hashCode());
+    String messages = generator.messages(invalidDatesFrom);
     int records = 2 * RECORDS_PER_STREAM + 1;
     int flat = FlatScans.flatRecords(messages);
     assertTrue(flat > records / 2, "only " + flat + " of " + records + " records are read flat: the test would compare little");
-    String settings = "\"batch_size_rows\":64,\"load_method\":\"" + loadMethod + "\",\"invalid_date_policy\":\"" + datePolicy + "\"";
+    String settings = "\"batch_size_rows\":" + batchSize + ",\"load_method\":\"" + loadMethod + "\",\"invalid_date_policy\":\"" + datePolicy + "\"";
 
     Path flatDatabase = temporary.resolve("flat.duckdb");
     Run flatRun = load(flatDatabase, messages, settings, true);
@@ -92,16 +98,26 @@ class FlatRecordPathTest {
     assertEquals(treeRun.states(), flatRun.states());
     try (Connection flatTables = DriverManager.getConnection("jdbc:duckdb:" + flatDatabase);
         Connection treeTables = DriverManager.getConnection("jdbc:duckdb:" + treeDatabase)) {
+      // under the error policy a batch larger than a stream's records fails whole: no row is left
+      boolean rowsCommitted = !datePolicy.equals("error") || batchSize < RECORDS_PER_STREAM;
       for (String table : List.of("values", "dated")) {
         List<String> expected = contents(treeTables, table);
-        assertTrue(expected.size() > 100, table + " holds only " + expected.size() + " lines");
+        int columns = table.equals("values") ? 10 : 11;
+        assertTrue(rowsCommitted ? expected.size() > columns + 100 : expected.size() == columns,
+            table + " holds " + expected.size() + " lines");
         List<String> actual = contents(flatTables, table);
         assertEquals(expected.size(), actual.size(), table);
+        if (!datePolicy.equals("error")) {
+          int rows = loadMethod.equals("upsert") ? generator.keys(table) : generator.records(table);
+          assertEquals(columns + rows, expected.size(), table + ": the column lines and a line for each row");
+        }
         for (int i = 0; i < expected.size(); i++) {
           assertEquals(expected.get(i), actual.get(i), table + ", line " + i);
         }
       }
-      assertEquals(List.of("-42|1.2345679|-0.0001|12.35|-100.0|0.000000001|1709268330123456|caf\u00e9 \uD83D\uDE80|false"),
+      assertEquals(rowsCommitted
+              ? List.of("-42|1.2345679|-0.0001|12.35|-100.0|0.000000001|1709268330123456|caf\u00e9 \uD83D\uDE80|false")
+              : List.of(),
           rows(flatTables, "SELECT concat_ws('|', count, amount, price, small, tiny, ratio, epoch_us(\"at\"), note, flag)"
               + " FROM main.\"values\" WHERE id = 1"));
     }
@@ -199,6 +215,8 @@ class FlatRecordPathTest {
 
     private final Random random;
     private int written;
+    private final Map<String, java.util.Set<Long>> keys = new java.util.HashMap<>();
+    private final Map<String, Integer> records = new java.util.HashMap<>();
     private int invalidDatesFrom;
 
     Generator(long seed) {
@@ -211,6 +229,8 @@ class FlatRecordPathTest {
       messages.append(schema("values", PROPERTIES));
       messages.append(schema("dated", PROPERTIES + ",\"day\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"}"));
       messages.append("{\"type\":\"RECORD\",\"stream\":\"values\",\"record\":").append(KNOWN_RECORD).append("}\n");
+      keys.computeIfAbsent("values", name -> new java.util.HashSet<>()).add(1L);
+      records.merge("values", 1, Integer::sum);
       long[] nextId = {2, 2};
       for (int i = 0; i < 2 * RECORDS_PER_STREAM; i++) {
         int stream = random.nextInt(2);
@@ -235,8 +255,20 @@ class FlatRecordPathTest {
           + properties + "}},\"key_properties\":[\"id\"]}\n";
     }
 
+    /** The distinct keys of a stream's records. */
+    int keys(String stream) {
+      return keys.get(stream).size();
+    }
+
+    /** The records written of a stream. */
+    int records(String stream) {
+      return records.get(stream);
+    }
+
     private String record(String stream, long id, boolean dated) {
       written++;
+      keys.computeIfAbsent(stream, name -> new java.util.HashSet<>()).add(id);
+      records.merge(stream, 1, Integer::sum);
       List<String> fields = new ArrayList<>();
       fields.add("\"id\":" + id);
       optional(fields, "count", this::integer);
