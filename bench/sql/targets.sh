@@ -5,6 +5,8 @@
 # usage: bench/sql/targets.sh [ROWS]      (default 1000000)
 #   SQL_BENCH_DATA=DIR  use the orders.csv and orders.singer.jsonl of DIR instead of bench/out/data-ROWS
 #   DUCKDB_JVM="..."    JVM options of target-duckdb (default -Xmx64m -XX:+UseSerialGC, as its launcher)
+#   TARGET_OPTS="..."   more JVM options for both targets, e.g. -Dtapline.flatRecords=false to measure
+#                       the tree path that records took before flat reading
 set -u
 
 rows=${1:-1000000}
@@ -17,9 +19,9 @@ root=$(dirname "$bench")
 out=$bench/out/sql
 mkdir -p "$out"
 [ -x /usr/bin/time ] || { echo "ERROR targets.sh: /usr/bin/time (GNU time) is needed: apt-get install time" >&2; exit 1; }
-jvm="-Xmx128m -XX:+UseSerialGC"   # what the dist/ launchers give a target
+jvm="-Xmx128m -XX:+UseSerialGC ${TARGET_OPTS:-}"   # what the dist/ launchers give a target
 # DuckDB's own memory comes on top of the Java heap: a smaller heap keeps the process under 256 MB
-duck_jvm=${DUCKDB_JVM:-"-Xmx64m -XX:+UseSerialGC"}
+duck_jvm="${DUCKDB_JVM:-"-Xmx64m -XX:+UseSerialGC"} ${TARGET_OPTS:-}"
 
 echo "building the SQL targets and their class paths" >&2
 (cd "$root" && mvn -B -q install -pl targets/target-jdbc,targets/target-postgres,targets/target-duckdb -DskipTests) \

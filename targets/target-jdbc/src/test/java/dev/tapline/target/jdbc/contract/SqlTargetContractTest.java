@@ -622,7 +622,7 @@ public abstract class SqlTargetContractTest {
     }
     StringBuilder columns = new StringBuilder("id");
     for (String property : values.keySet()) {
-      columns.append(", CAST(").append(property.equals("text") ? "\"text\"" : property).append(" AS VARCHAR) AS ").append(property);
+      columns.append(", CAST(\"").append(property).append("\" AS VARCHAR) AS \"").append(property).append('"');
     }
     List<Map<String, Object>> flatRows = query("SELECT " + columns + " FROM " + SCHEMA + ".read_flat ORDER BY id");
     List<Map<String, Object>> treeRows = query("SELECT " + columns + " FROM " + SCHEMA + ".read_tree ORDER BY id");
