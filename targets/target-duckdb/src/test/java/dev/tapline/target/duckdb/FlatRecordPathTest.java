@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * path turned off ({@code tapline.flatRecords=false}): the tables, the states echoed and any error
  * must be the same. Stream {@code values} has no date column, so its batches are appended straight
  * into the table (upserts while keys grow) or staged from the first key that does not grow; stream
- * {@code dated} has one, so its batches are always staged and inserted or merged.
+ * {@code dated} has one (and a time and a typeless property), so its batches are always staged
+ * and inserted or merged.
  */
 class FlatRecordPathTest {
 
@@ -102,7 +103,7 @@ class FlatRecordPathTest {
       boolean rowsCommitted = !datePolicy.equals("error") || batchSize < RECORDS_PER_STREAM;
       for (String table : List.of("values", "dated")) {
         List<String> expected = contents(treeTables, table);
-        int columns = table.equals("values") ? 10 : 11;
+        int columns = table.equals("values") ? 10 : 13;
         assertTrue(rowsCommitted ? expected.size() > columns + 100 : expected.size() == columns,
             table + " holds " + expected.size() + " lines");
         List<String> actual = contents(flatTables, table);
@@ -227,7 +228,8 @@ class FlatRecordPathTest {
       this.invalidDatesFrom = invalidDatesFrom;
       StringBuilder messages = new StringBuilder();
       messages.append(schema("values", PROPERTIES));
-      messages.append(schema("dated", PROPERTIES + ",\"day\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"}"));
+      messages.append(schema("dated", PROPERTIES + ",\"day\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},"
+          + "\"clock\":{\"type\":[\"null\",\"string\"],\"format\":\"time\"},\"anything\":{}"));
       messages.append("{\"type\":\"RECORD\",\"stream\":\"values\",\"record\":").append(KNOWN_RECORD).append("}\n");
       keys.computeIfAbsent("values", name -> new java.util.HashSet<>()).add(1L);
       records.merge("values", 1, Integer::sum);
@@ -282,6 +284,15 @@ class FlatRecordPathTest {
       optional(fields, "flag", () -> random.nextBoolean() ? "true" : "false");
       if (dated) {
         optional(fields, "day", this::date);
+        optional(fields, "clock", () -> "\"" + two(random.nextInt(24)) + ":" + two(random.nextInt(60)) + ":"
+            + two(random.nextInt(60)) + (random.nextBoolean() ? "" : "." + random.nextInt(1000)) + "\"");
+        optional(fields, "anything", () -> switch (random.nextInt(5)) {
+          case 0 -> integer();
+          case 1 -> decimal(1000, 4);
+          case 2 -> text();
+          case 3 -> random.nextBoolean() ? "true" : "false";
+          default -> timestamp();
+        });
       }
       if (random.nextInt(5) == 0) {
         Collections.shuffle(fields, random);
