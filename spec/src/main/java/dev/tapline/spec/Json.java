@@ -33,12 +33,15 @@ public final class Json {
    */
   public static final int MAX_NESTING = 1_000;
 
+  /** The longest number read, in characters (a longer one is an error, as JSON text too costly to convert). */
+  public static final int MAX_NUMBER_LENGTH = 100_000;
+
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
           .streamReadConstraints(
               StreamReadConstraints.builder()
                   .maxStringLength(Integer.MAX_VALUE)
-                  .maxNumberLength(100_000)
+                  .maxNumberLength(MAX_NUMBER_LENGTH)
                   .maxNestingDepth(MAX_NESTING)
                   .build())
           .build();

@@ -474,7 +474,8 @@ final class FlatScanner {
     if (i < end && (b[i] == 'e' || b[i] == 'E' || (b[i] >= '0' && b[i] <= '9'))) {
       return -1;
     }
-    return i;
+    // the reader refuses longer numbers
+    return i - p > dev.tapline.spec.Json.MAX_NUMBER_LENGTH ? -1 : i;
   }
 
   /** The end of an integer of at most 18 digits at {@code p}, or -1. */

@@ -129,6 +129,27 @@ class FlatScannerTest {
   }
 
   @Test
+  void aNumberTooLongForTheReaderIsLeftToIt() {
+    FlatScanner scanner = new FlatScanner();
+    scanner.schema(schema("{\"type\":\"SCHEMA\",\"stream\":\"n\",\"schema\":{\"properties\":{\"x\":{\"type\":\"number\"}}},"
+        + "\"key_properties\":[]}"));
+    for (int digits : new int[] {Json.MAX_NUMBER_LENGTH - 2, Json.MAX_NUMBER_LENGTH + 1}) {
+      String line = "{\"type\":\"RECORD\",\"stream\":\"n\",\"record\":{\"x\":1."
+          + "0".repeat(digits) + "}}";
+      byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+      boolean readerTakesIt;
+      try {
+        MessageReader.parse(bytes, 0, bytes.length, 1, warning -> { });
+        readerTakesIt = true;
+      } catch (RuntimeException e) {
+        readerTakesIt = false;
+      }
+      assertEquals(readerTakesIt, scanner.scan(bytes, 0, bytes.length) != null, digits + " digits");
+      assertEquals(digits < Json.MAX_NUMBER_LENGTH, readerTakesIt, digits + " digits");
+    }
+  }
+
+  @Test
   void aStreamWhoseSchemaCannotBeCheckedFlatIsNeverReadFlat() {
     FlatScanner scanner = new FlatScanner();
     scanner.schema(schema(ENUM_SCHEMA));
