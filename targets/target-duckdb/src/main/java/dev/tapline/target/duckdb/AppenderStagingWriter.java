@@ -56,6 +56,9 @@ final class AppenderStagingWriter implements StagingWriter {
   /** Text columns of dates, given as they are when the year is in range. */
   private final boolean[] dateText;
 
+  static final String APPENDER_THREAD = "tapline.duckdb.appenderThread";
+  /** Whether records are appended on a thread of their own (see {@link #appenderThread()}). */
+  private final boolean background = appenderThread();
   /** Records handed to the appending thread at a time. */
   static final int BLOCK_SIZE = 512;
   /** Full blocks that may wait for the appending thread: what bounds the memory they hold. */
@@ -136,7 +139,15 @@ final class AppenderStagingWriter implements StagingWriter {
 
   @Override
   public void write(ObjectNode record, long rowNumber) {
-    add(record, null, rowNumber);
+    if (background) {
+      add(record, null, rowNumber);
+      return;
+    }
+    try {
+      appendRow(record, rowNumber);
+    } catch (SQLException e) {
+      throw new JdbcLoadException("Could not append a record to the staging table", e);
+    }
   }
 
   /**
@@ -146,7 +157,26 @@ final class AppenderStagingWriter implements StagingWriter {
    */
   @Override
   public void write(FlatRecord record, int[] columnProperties, long rowNumber) {
-    add(record, columnProperties, rowNumber);
+    if (background) {
+      add(record, columnProperties, rowNumber);
+      return;
+    }
+    try {
+      appendRow(record, columnProperties, rowNumber);
+    } catch (SQLException e) {
+      throw new JdbcLoadException("Could not append a record to the staging table", e);
+    }
+  }
+
+  /**
+   * Whether writers append on a thread of their own: as the system property {@code
+   * tapline.duckdb.appenderThread} says, else when there are at least 4 processors. On 2 the
+   * thread brought nothing (the loading, reading and compiling threads keep both busy) and cost
+   * CPU and memory.
+   */
+  static boolean appenderThread() {
+    String setting = System.getProperty(APPENDER_THREAD);
+    return setting == null ? Runtime.getRuntime().availableProcessors() >= 4 : Boolean.parseBoolean(setting);
   }
 
   private void add(Object record, int[] columnProperties, long rowNumber) {
@@ -665,10 +695,11 @@ final class AppenderStagingWriter implements StagingWriter {
   }
 
   /**
-   * Records taken and not yet appended. A batch's first block is kept until it is full; then it
-   * and every later full block go to a thread of their own, which makes the appender calls
-   * (DuckDB copies, compresses and writes the rows there) while the loading thread goes on
-   * reading. A batch of fewer records is appended by {@link #finish()} on the caller's thread.
+   * Records taken and not yet appended, when appending on a thread of its own. A batch's first
+   * block is kept until it is full; then it and every later full block go to that thread, which
+   * makes the appender calls (DuckDB copies, compresses and writes the rows there) while the
+   * loading thread goes on reading. A batch of fewer records is appended by {@link #finish()} on
+   * the caller's thread.
    */
   private static final class Block {
     final Object[] records = new Object[BLOCK_SIZE];

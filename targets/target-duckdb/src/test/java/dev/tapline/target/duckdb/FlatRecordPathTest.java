@@ -66,14 +66,16 @@ class FlatRecordPathTest {
   @TempDir Path temporary;
 
   /**
-   * Batches of 64 rows are appended by the loading thread; batches of 1,000 pass the appender's
-   * first block of {@value AppenderStagingWriter#BLOCK_SIZE} rows, so the rest of each is
-   * appended on a thread of its own.
+   * Without the appender thread every record is appended by the loading thread; with it, batches
+   * of 1,000 pass the first block of {@value AppenderStagingWriter#BLOCK_SIZE} records, so the
+   * rest of each is appended on the appender thread (batches of 64 never are).
    */
-  @ParameterizedTest(name = "{0}, invalid_date_policy {1}, batches of {2}")
-  @CsvSource({"upsert, null, 64", "upsert, max, 64", "append-only, null, 64", "append-only, max, 64", "upsert, error, 64",
-      "upsert, null, 1000", "append-only, max, 1000", "upsert, error, 1000"})
-  void flatAndTreePathsLoadTheSameRows(String loadMethod, String datePolicy, int batchSize) throws Exception {
+  @ParameterizedTest(name = "{0}, invalid_date_policy {1}, batches of {2}, appender thread {3}")
+  @CsvSource({"upsert, null, 64, false", "upsert, max, 64, false", "append-only, null, 64, false",
+      "append-only, max, 64, false", "upsert, error, 64, false", "upsert, null, 1000, false",
+      "upsert, null, 1000, true", "append-only, max, 1000, true", "upsert, error, 1000, true", "upsert, null, 64, true"})
+  void flatAndTreePathsLoadTheSameRows(String loadMethod, String datePolicy, int batchSize, boolean appenderThread)
+      throws Exception {
     // under the error policy the first invalid date comes late, so some batches commit before the failure
     int invalidDatesFrom = datePolicy.equals("error") ? 500 : 0;
     Generator generator = new Generator(20261121L + loadMethod.hashCode() + datePolicy.hashCode());
@@ -84,9 +86,16 @@ class FlatRecordPathTest {
     String settings = "\"batch_size_rows\":" + batchSize + ",\"load_method\":\"" + loadMethod + "\",\"invalid_date_policy\":\"" + datePolicy + "\"";
 
     Path flatDatabase = temporary.resolve("flat.duckdb");
-    Run flatRun = load(flatDatabase, messages, settings, true);
     Path treeDatabase = temporary.resolve("tree.duckdb");
-    Run treeRun = load(treeDatabase, messages, settings, false);
+    Run flatRun;
+    Run treeRun;
+    System.setProperty(AppenderStagingWriter.APPENDER_THREAD, Boolean.toString(appenderThread));
+    try {
+      flatRun = load(flatDatabase, messages, settings, true);
+      treeRun = load(treeDatabase, messages, settings, false);
+    } finally {
+      System.clearProperty(AppenderStagingWriter.APPENDER_THREAD);
+    }
 
     if (datePolicy.equals("error")) {
       assertEquals(1, treeRun.exitCode(), treeRun.errors());
