@@ -19,8 +19,6 @@ import java.util.List;
  */
 final class FlatScanner {
 
-  private static final byte[] RECORD = {'R', 'E', 'C', 'O', 'R', 'D'};
-
   private final List<FlatLayout> layouts = new ArrayList<>();
   private final FlatLayout.AsciiView view = new FlatLayout.AsciiView();
   private FlatLayout last;
@@ -124,139 +122,169 @@ final class FlatScanner {
     }
   }
 
+  /** How Singer taps begin a RECORD line: compact (Java, Go, jq) and Python's json.dumps spelling. */
+  private static final byte[] COMPACT_START = ascii("{\"type\":\"RECORD\",\"stream\":\"");
+  private static final byte[] COMPACT_RECORD = ascii("\",\"record\":");
+  private static final byte[] SPACED_START = ascii("{\"type\": \"RECORD\", \"stream\": \"");
+  private static final byte[] SPACED_RECORD = ascii("\", \"record\": ");
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /*
+   * Values of the fields after the record object, set by timeExtractedEnd and versionEnd. The
+   * last time_extracted is kept with its text, since consecutive records usually share it.
+   */
+  private String timeExtracted;
+  private Long version;
+  private byte[] lastTimeBytes = new byte[0];
+  private String lastTime;
+
+  /**
+   * The usual line, {@code {"type":"RECORD","stream":"s","record":{...}} followed by {@code
+   * time_extracted} and {@code version} in either order, compact or spaced as Python writes it,
+   * is read here: a short method, which the JIT compiles quickly. Any other line goes to {@link
+   * #scanAnyOrder}.
+   */
   private FlatRecord scanLine(byte[] b, int start, int end) {
-    int p = skip(b, start, end);
-    if (p >= end || at(b, p, end) != '{') {
+    byte[] first;
+    byte[] second;
+    if (startsWith(b, start, end, COMPACT_START)) {
+      first = COMPACT_START;
+      second = COMPACT_RECORD;
+    } else if (startsWith(b, start, end, SPACED_START)) {
+      first = SPACED_START;
+      second = SPACED_RECORD;
+    } else {
+      return scanAnyOrder(b, start, end);
+    }
+    int nameStart = start + first.length;
+    int nameEnd = plainStringEnd(b, nameStart, end);
+    if (nameEnd < 0 || !startsWith(b, nameEnd, end, second)) {
+      return scanAnyOrder(b, start, end);
+    }
+    FlatLayout layout = layoutOf(b, nameStart, nameEnd);
+    if (layout == null) {
       return null;
     }
-    p = skip(b, p + 1, end);
-    boolean typed = false;
-    FlatLayout layout = null;
-    int recordStart = -1;
-    int recordEnd = -1;
-    int base = -1;
-    Long version = null;
-    boolean versionSeen = false;
-    String timeExtracted = null;
+    int base = reserve(layout.size());
+    int recordStart = nameEnd + second.length;
+    int recordEnd = scanRecord(layout, b, recordStart, end, base);
+    if (recordEnd < 0) {
+      slotCount = base;
+      return null;
+    }
+    timeExtracted = null;
+    version = null;
     boolean timeSeen = false;
-    while (true) {
-      if (p >= end || at(b, p, end) != '"') {
-        return null;
+    boolean versionSeen = false;
+    int p = skip(b, recordEnd, end);
+    while (at(b, p, end) == ',') {
+      p = skip(b, p + 1, end);
+      if (at(b, p, end) != '"') {
+        p = -1;
+        break;
       }
       int keyStart = p + 1;
       int keyEnd = plainStringEnd(b, keyStart, end);
       if (keyEnd < 0) {
-        return null;
+        p = -1;
+        break;
       }
       p = skip(b, keyEnd + 1, end);
-      if (p >= end || at(b, p, end) != ':') {
-        return null;
+      if (at(b, p, end) != ':') {
+        p = -1;
+        break;
       }
       p = skip(b, p + 1, end);
-      int keyLength = keyEnd - keyStart;
-      if (keyLength == 4 && b[keyStart] == 't' && b[keyStart + 1] == 'y' && b[keyStart + 2] == 'p' && b[keyStart + 3] == 'e') {
-        if (typed || at(b, p, end) != '"') {
-          return null;
-        }
-        int valueEnd = plainStringEnd(b, p + 1, end);
-        // the length first: other types (a STATE between records) must not reach the array comparison, whose
-        // compiled form would then meet a branch it never saw and be thrown away
-        if (valueEnd - (p + 1) != RECORD.length || !java.util.Arrays.equals(b, p + 1, valueEnd, RECORD, 0, RECORD.length)) {
-          return null;
-        }
-        typed = true;
-        p = valueEnd + 1;
-      } else if (is(b, keyStart, keyEnd, "stream")) {
-        if (layout != null || at(b, p, end) != '"') {
-          return null;
-        }
-        int valueEnd = plainStringEnd(b, p + 1, end);
-        if (valueEnd < 0) {
-          return null;
-        }
-        layout = layoutOf(b, p + 1, valueEnd);
-        if (layout == null) {
-          return null;
-        }
-        p = valueEnd + 1;
-      } else if (is(b, keyStart, keyEnd, "record")) {
-        if (layout == null || recordStart >= 0) {
-          return null;
-        }
-        base = reserve(layout.size());
-        recordStart = p;
-        p = scanRecord(layout, b, p, end, base);
-        if (p < 0) {
-          slotCount = base;
-          return null;
-        }
-        recordEnd = p;
-      } else if (is(b, keyStart, keyEnd, "time_extracted")) {
-        if (timeSeen) {
-          return null;
-        }
+      if (!timeSeen && is(b, keyStart, keyEnd, "time_extracted")) {
         timeSeen = true;
-        if (at(b, p, end) == 'n') {
-          if (!literal(b, p, end, "null")) {
-            return null;
-          }
-          p += 4;
-        } else {
-          if (at(b, p, end) != '"') {
-            return null;
-          }
-          int valueEnd = plainStringEnd(b, p + 1, end);
-          if (valueEnd < 0) {
-            return null;
-          }
-          view.set(b, p + 1, valueEnd);
-          if (!Timestamps.isTimestamp(view)) {
-            return null;
-          }
-          timeExtracted = view.toString();
-          p = valueEnd + 1;
-        }
-      } else if (is(b, keyStart, keyEnd, "version")) {
-        if (versionSeen) {
-          return null;
-        }
+        p = timeExtractedEnd(b, p, end);
+      } else if (!versionSeen && is(b, keyStart, keyEnd, "version")) {
         versionSeen = true;
-        if (at(b, p, end) == 'n') {
-          if (!literal(b, p, end, "null")) {
-            return null;
-          }
-          p += 4;
-        } else {
-          int numberEnd = integerEnd(b, p, end);
-          if (numberEnd < 0) {
-            return null;
-          }
-          version = JsonBytes.parseLong(b, p, numberEnd);
-          p = numberEnd;
-        }
+        p = versionEnd(b, p, end);
       } else {
-        return null;
+        p = -1;
+      }
+      if (p < 0) {
+        break;
       }
       p = skip(b, p, end);
-      if (p >= end) {
-        return null;
-      }
-      if (at(b, p, end) == ',') {
-        p = skip(b, p + 1, end);
-        continue;
-      }
-      if (at(b, p, end) != '}') {
-        return null;
-      }
-      break;
     }
-    if (skip(b, p + 1, end) != end || !typed || recordStart < 0) {
-      if (base >= 0) {
-        slotCount = base;
-      }
+    if (p < 0 || at(b, p, end) != '}' || skip(b, p + 1, end) != end) {
+      slotCount = base;
       return null;
     }
-    // the record object's bytes go into the shared array; the slots move with them
+    return finish(layout, b, recordStart, recordEnd, base, version, timeExtracted);
+  }
+
+  private static boolean startsWith(byte[] b, int at, int end, byte[] prefix) {
+    if (end - at < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[at + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Reads a {@code time_extracted} value at {@code p} (a timestamp the reader accepts, or null)
+   * into {@link #timeExtracted}; returns the index after it, or -1.
+   */
+  private int timeExtractedEnd(byte[] b, int p, int end) {
+    if (at(b, p, end) == 'n') {
+      return literal(b, p, end, "null") ? p + 4 : -1;
+    }
+    if (at(b, p, end) != '"') {
+      return -1;
+    }
+    int valueEnd = plainStringEnd(b, p + 1, end);
+    if (valueEnd < 0) {
+      return -1;
+    }
+    byte[] last = lastTimeBytes;
+    if (valueEnd - (p + 1) == last.length && java.util.Arrays.equals(b, p + 1, valueEnd, last, 0, last.length)) {
+      timeExtracted = lastTime;
+      return valueEnd + 1;
+    }
+    return newTimeExtracted(b, p + 1, valueEnd) ? valueEnd + 1 : -1;
+  }
+
+  /** Checks a time_extracted unlike the last one, and keeps it. */
+  private boolean newTimeExtracted(byte[] b, int start, int end) {
+    view.set(b, start, end);
+    if (!Timestamps.isTimestamp(view)) {
+      return false;
+    }
+    lastTime = view.toString();
+    lastTimeBytes = java.util.Arrays.copyOfRange(b, start, end);
+    timeExtracted = lastTime;
+    return true;
+  }
+
+  /** Reads a {@code version} value at {@code p} (at most 18 digits, or null) into {@link #version}; -1 if other. */
+  private int versionEnd(byte[] b, int p, int end) {
+    if (at(b, p, end) == 'n') {
+      return literal(b, p, end, "null") ? p + 4 : -1;
+    }
+    int numberEnd = integerEnd(b, p, end);
+    if (numberEnd < 0) {
+      return -1;
+    }
+    version = JsonBytes.parseLong(b, p, numberEnd);
+    return numberEnd;
+  }
+
+  /**
+   * Copies a scanned record object into the shared bytes (its slots move with it) and checks its
+   * values against the layout; null when the layout does not accept them.
+   */
+  private FlatRecord finish(FlatLayout layout, byte[] b, int recordStart, int recordEnd, int base, Long version,
+      String timeExtracted) {
     int length = recordEnd - recordStart;
     if (byteCount + length > bytes.length) {
       bytes = new byte[Math.max(BYTES_SIZE, length)];
@@ -264,6 +292,7 @@ final class FlatScanner {
     }
     System.arraycopy(b, recordStart, bytes, byteCount, length);
     int shift = byteCount - recordStart;
+    int[] slots = this.slots;
     for (int i = 0; i < layout.size(); i++) {
       int slot = base + 3 * i;
       if (slots[slot] != FlatRecord.MISSING) {
@@ -278,6 +307,107 @@ final class FlatScanner {
     FlatRecord record = new FlatRecord(layout, bytes, slots, base, byteCount, byteCount + length, version, timeExtracted);
     byteCount += length;
     return record;
+  }
+
+  /** Any RECORD line: its fields in any order, with any blanks between tokens. */
+  private FlatRecord scanAnyOrder(byte[] b, int start, int end) {
+    int p = skip(b, start, end);
+    if (p >= end || at(b, p, end) != '{') {
+      return null;
+    }
+    p = skip(b, p + 1, end);
+    boolean typed = false;
+    FlatLayout layout = null;
+    int recordStart = -1;
+    int recordEnd = -1;
+    int base = -1;
+    timeExtracted = null;
+    version = null;
+    boolean versionSeen = false;
+    boolean timeSeen = false;
+    while (true) {
+      if (p >= end || at(b, p, end) != '"') {
+        break;
+      }
+      int keyStart = p + 1;
+      int keyEnd = plainStringEnd(b, keyStart, end);
+      if (keyEnd < 0) {
+        break;
+      }
+      p = skip(b, keyEnd + 1, end);
+      if (at(b, p, end) != ':') {
+        break;
+      }
+      p = skip(b, p + 1, end);
+      if (is(b, keyStart, keyEnd, "type")) {
+        if (typed || at(b, p, end) != '"') {
+          break;
+        }
+        int valueEnd = plainStringEnd(b, p + 1, end);
+        if (valueEnd < 0 || !is(b, p + 1, valueEnd, "RECORD")) {
+          break;
+        }
+        typed = true;
+        p = valueEnd + 1;
+      } else if (is(b, keyStart, keyEnd, "stream")) {
+        if (layout != null || at(b, p, end) != '"') {
+          break;
+        }
+        int valueEnd = plainStringEnd(b, p + 1, end);
+        if (valueEnd < 0) {
+          break;
+        }
+        layout = layoutOf(b, p + 1, valueEnd);
+        if (layout == null) {
+          break;
+        }
+        p = valueEnd + 1;
+      } else if (is(b, keyStart, keyEnd, "record")) {
+        if (layout == null || recordStart >= 0) {
+          break;
+        }
+        base = reserve(layout.size());
+        recordStart = p;
+        p = scanRecord(layout, b, p, end, base);
+        if (p < 0) {
+          break;
+        }
+        recordEnd = p;
+      } else if (is(b, keyStart, keyEnd, "time_extracted")) {
+        if (timeSeen) {
+          break;
+        }
+        timeSeen = true;
+        p = timeExtractedEnd(b, p, end);
+        if (p < 0) {
+          break;
+        }
+      } else if (is(b, keyStart, keyEnd, "version")) {
+        if (versionSeen) {
+          break;
+        }
+        versionSeen = true;
+        p = versionEnd(b, p, end);
+        if (p < 0) {
+          break;
+        }
+      } else {
+        break;
+      }
+      p = skip(b, p, end);
+      if (at(b, p, end) == ',') {
+        p = skip(b, p + 1, end);
+        continue;
+      }
+      if (at(b, p, end) == '}' && skip(b, p + 1, end) == end && typed && recordEnd >= 0) {
+        return finish(layout, b, recordStart, recordEnd, base, version, timeExtracted);
+      }
+      break;
+    }
+    if (base >= 0) {
+      slotCount = base;
+    }
+    return null;
   }
 
   /** Reserves the slots of a record, all {@link FlatRecord#MISSING}; returns where they start. */
