@@ -20,8 +20,9 @@ import java.util.Set;
  * The properties of one stream's schema (one SCHEMA message), in schema order, with what a {@link
  * FlatRecord}'s values must satisfy. {@link #of} makes one only for a schema whose every assertion
  * on scalar values it can check on a value's JSON text: types, {@code format} date-time, date and
- * time, lengths, and a {@code multipleOf} that is a power of ten. A value it cannot check that way
- * (a nested object or array, a number against {@code minimum}, a string against a {@code pattern})
+ * time, lengths, a {@code multipleOf} that is a power of ten, and whole-number bounds on integers. A
+ * value it cannot check that way (a nested object or array, a decimal against {@code minimum}, a string
+ * against a {@code pattern})
  * sends the line down the ordinary path, where the validator judges it; so a flat record is never
  * let through that the validator would refuse. Immutable.
  */
@@ -61,6 +62,10 @@ public final class FlatLayout {
   /** The scale of a power-of-ten multipleOf, or -1. */
   private final int[] multipleOfScales;
   private final boolean[] numbersNeedTree;
+  /** Whether integer values are checked against {@link #minimums} and {@link #maximums} (inclusive). */
+  private final boolean[] hasBounds;
+  private final long[] minimums;
+  private final long[] maximums;
   /** Indexes of the properties every record must have (required, and the key properties). */
   private final int[] present;
 
@@ -77,6 +82,9 @@ public final class FlatLayout {
     this.stringsNeedTree = new boolean[count];
     this.multipleOfScales = new int[count];
     this.numbersNeedTree = new boolean[count];
+    this.hasBounds = new boolean[count];
+    this.minimums = new long[count];
+    this.maximums = new long[count];
     this.present = null;
   }
 
@@ -93,6 +101,9 @@ public final class FlatLayout {
     this.stringsNeedTree = layout.stringsNeedTree;
     this.multipleOfScales = layout.multipleOfScales;
     this.numbersNeedTree = layout.numbersNeedTree;
+    this.hasBounds = layout.hasBounds;
+    this.minimums = layout.minimums;
+    this.maximums = layout.maximums;
     this.present = present;
   }
 
@@ -204,7 +215,7 @@ public final class FlatLayout {
             }
           }
         }
-        case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" -> numbersNeedTree[index] = true;
+        case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" -> hasBounds[index] = true;
         default -> {
           if (!ANNOTATIONS.contains(key) && !CONTAINER_KEYWORDS.contains(key)) {
             return false;
@@ -212,7 +223,63 @@ public final class FlatLayout {
         }
       }
     }
+    if (hasBounds[index]) {
+      readBounds(index, schema);
+    }
     return true;
+  }
+
+  /**
+   * The bounds of an integer property as the validator reads them (a numeric {@code
+   * exclusiveMinimum} replaces {@code minimum}; a boolean one makes it exclusive), turned into
+   * inclusive {@code long} bounds for integer values. Bounds that are not whole numbers within 64
+   * bits send every number of the property the ordinary way.
+   */
+  private void readBounds(int index, JsonNode schema) {
+    BigDecimal minimum = schema.path("minimum").isNumber() ? schema.get("minimum").decimalValue() : null;
+    BigDecimal maximum = schema.path("maximum").isNumber() ? schema.get("maximum").decimalValue() : null;
+    boolean exclusiveMinimum = false;
+    boolean exclusiveMaximum = false;
+    JsonNode exclusive = schema.get("exclusiveMinimum");
+    if (exclusive != null && exclusive.isBoolean()) {
+      exclusiveMinimum = exclusive.booleanValue();
+    } else if (exclusive != null && exclusive.isNumber()) {
+      minimum = exclusive.decimalValue();
+      exclusiveMinimum = true;
+    }
+    exclusive = schema.get("exclusiveMaximum");
+    if (exclusive != null && exclusive.isBoolean()) {
+      exclusiveMaximum = exclusive.booleanValue();
+    } else if (exclusive != null && exclusive.isNumber()) {
+      maximum = exclusive.decimalValue();
+      exclusiveMaximum = true;
+    }
+    minimums[index] = Long.MIN_VALUE;
+    maximums[index] = Long.MAX_VALUE;
+    if (minimum != null) {
+      Long bound = wholeLong(minimum);
+      if (bound == null || (exclusiveMinimum && bound == Long.MAX_VALUE)) {
+        numbersNeedTree[index] = true;
+        return;
+      }
+      minimums[index] = exclusiveMinimum ? bound + 1 : bound;
+    }
+    if (maximum != null) {
+      Long bound = wholeLong(maximum);
+      if (bound == null || (exclusiveMaximum && bound == Long.MIN_VALUE)) {
+        numbersNeedTree[index] = true;
+        return;
+      }
+      maximums[index] = exclusiveMaximum ? bound - 1 : bound;
+    }
+  }
+
+  private static Long wholeLong(BigDecimal value) {
+    try {
+      return value.stripTrailingZeros().scale() <= 0 ? value.longValueExact() : null;
+    } catch (ArithmeticException e) {
+      return null;
+    }
   }
 
   private static int typeBit(String type) {
@@ -315,6 +382,15 @@ public final class FlatLayout {
           int needed = kind == FlatRecord.INTEGER ? INTEGER : NUMBER;
           if ((allowed != 0 && (allowed & needed) == 0) || numbersNeedTree[index]) {
             return false;
+          }
+          if (hasBounds[index]) {
+            if (kind == FlatRecord.DECIMAL) {
+              return false;
+            }
+            long value = JsonBytes.parseLong(bytes, slots[slot + 1], slots[slot + 2]);
+            if (value < minimums[index] || value > maximums[index]) {
+              return false;
+            }
           }
           int scale = multipleOfScales[index];
           if (scale >= 0 && kind == FlatRecord.DECIMAL && fractionDigits(bytes, slots[slot + 1], slots[slot + 2]) > scale) {

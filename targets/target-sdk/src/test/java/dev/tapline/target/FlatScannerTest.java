@@ -42,7 +42,9 @@ class FlatScannerTest {
       + "\"day\":{\"type\":[\"null\",\"string\"],\"format\":\"date\"},"
       + "\"clock\":{\"type\":\"string\",\"format\":\"time\"},\"anything\":{},\"nested\":{\"type\":[\"null\",\"object\"],"
       + "\"properties\":{\"x\":{\"type\":\"integer\"}}},\"list\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":\"string\"}},"
-      + "\"name\":{\"type\":\"string\",\"maxLength\":4,\"description\":\"short\"}},"
+      + "\"name\":{\"type\":\"string\",\"maxLength\":4,\"description\":\"short\"},"
+      + "\"small\":{\"type\":[\"null\",\"integer\"],\"minimum\":-5,\"exclusiveMaximum\":100},"
+      + "\"old\":{\"type\":\"integer\",\"minimum\":1,\"exclusiveMinimum\":true,\"maximum\":2147483647}},"
       + "\"required\":[\"flag\"]},\"key_properties\":[]}";
 
   /** Assertions only the validator checks: a record carrying such a value always goes the ordinary way. */
@@ -253,6 +255,8 @@ class FlatScannerTest {
       case "id", "i" -> new String[] {"1", "-7", "0", "123456789012345678", "2147483648", "1234567890123456789", "5.0"};
       case "amount" -> new String[] {"2652.41", "0.5", "-0.01", "12", "1.005", "99999999999999999.99", "1e2"};
       case "n" -> new String[] {"0", "1.25", "-1", "3"};
+      case "small" -> new String[] {"0", "-5", "-6", "99", "100", "99.0", "null"};
+      case "old" -> new String[] {"2", "1", "2147483647", "2147483648", "0"};
       case "ten" -> new String[] {"10", "20.0", "30", "15"};
       case "half" -> new String[] {"2.5", "3", "1.0", "0.25"};
       case "flag" -> new String[] {"true", "false"};

@@ -309,7 +309,16 @@ final class AppenderStagingWriter implements StagingWriter {
       int property = source < 0 ? -1 : columnProperties[source];
       int kind = property < 0 ? FlatRecord.MISSING : record.kind(property);
       if (kind <= FlatRecord.NULL) {
-        appender.appendNull();
+        Long version = property == StagingWriter.TABLE_VERSION ? record.version() : null;
+        if (version == null) {
+          appender.appendNull();
+        } else if (staged[i] == StagedColumn.HUGEINT) {
+          appender.appendHugeInt(version, version >> 63);
+        } else if (staged[i] == StagedColumn.BIGINT) {
+          appender.append(version.longValue());
+        } else {
+          appendValue(dev.tapline.spec.Json.NODES.numberNode(version.longValue()), i);
+        }
         continue;
       }
       boolean appended = switch (staged[i]) {

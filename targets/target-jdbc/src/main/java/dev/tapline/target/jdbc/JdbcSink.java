@@ -266,20 +266,19 @@ public class JdbcSink implements Sink, Connections.Holder {
   private FlatLayout flatLayout;
   private int[] flatColumns;
   private int[] flatKeys;
+  /** The index of {@code _sdc_deleted_at} in {@link #flatLayout}, or -1. */
+  private int flatDeletedAt = -1;
 
   /**
    * Stages a record read flat, reading its values from their text; a record this path does not
-   * cover (a version to fill, hard deletes, a key that is null, compound or neither an integer nor a
-   * plain text) goes the tree way, which also words any error.
+   * cover (a key that is null, compound or neither an integer nor a plain text) goes the tree way,
+   * which also words any error. A flat record never holds a {@code _sdc_deleted_at} the schema does
+   * not declare (the reader reads such records as trees), so none needs normalising here.
    */
   @Override
   public void write(FlatRecord record) {
     if (writer == null) {
       begin(record.version());
-    }
-    if (fillsVersion || settings.hardDelete()) {
-      write(record.toTree(), record.toMessage());
-      return;
     }
     FlatLayout layout = record.layout();
     if (layout != flatLayout) {
@@ -315,6 +314,9 @@ public class JdbcSink implements Sink, Connections.Holder {
         return;
       }
     }
+    if (flatDeletedAt >= 0 && settings.hardDelete() && !batchHasDeletes) {
+      batchHasDeletes = record.kind(flatDeletedAt) > FlatRecord.NULL;
+    }
     // a flat integer has at most 18 digits: no column needs widening for it
     writer.write(record, flatColumns, ++rowNumber);
   }
@@ -323,8 +325,10 @@ public class JdbcSink implements Sink, Connections.Holder {
     List<Column> staged = values.columns();
     int[] map = new int[staged.size()];
     for (int i = 0; i < map.length; i++) {
-      map[i] = layout.indexOf(staged.get(i).property());
+      String property = staged.get(i).property();
+      map[i] = fillsVersion && property.equals(TABLE_VERSION) ? StagingWriter.TABLE_VERSION : layout.indexOf(property);
     }
+    flatDeletedAt = layout.indexOf(DELETED_AT);
     int[] keys = new int[keyProperties.size()];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = layout.indexOf(keyProperties.get(i));

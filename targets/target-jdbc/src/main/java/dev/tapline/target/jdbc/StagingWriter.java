@@ -12,6 +12,13 @@ import dev.tapline.target.FlatRecord;
 public interface StagingWriter {
 
   /**
+   * In the {@code properties} of {@link #write(FlatRecord, int[], long)}: the column takes the
+   * message's table version ({@link FlatRecord#version()}, NULL when it has none), for the {@code
+   * _sdc_table_version} column the sink adds.
+   */
+  int TABLE_VERSION = -2;
+
+  /**
    * Stages one record; it may be sent at once or buffered (with bounded memory).
    *
    * @param record the record, never null; values are read with {@link RecordValues}
@@ -26,7 +33,8 @@ public interface StagingWriter {
    *
    * @param record the record
    * @param properties for each column of {@link RecordValues#columns()}, the index of its
-   *     property in the record's layout, or -1 when the layout has none (NULL)
+   *     property in the record's layout, -1 when the layout has none (NULL), or {@link
+   *     #TABLE_VERSION}
    * @param rowNumber as for {@link #write(ObjectNode, long)}
    */
   default void write(FlatRecord record, int[] properties, long rowNumber) {

@@ -76,7 +76,12 @@ final class CopyStagingWriter implements StagingWriter {
       int property = columnProperties[i];
       int kind = property < 0 ? FlatRecord.MISSING : record.kind(property);
       if (kind <= FlatRecord.NULL) {
-        encoder.appendNull();
+        Long version = property == StagingWriter.TABLE_VERSION ? record.version() : null;
+        if (version == null) {
+          encoder.appendNull();
+        } else {
+          encoder.appendLong(version);
+        }
         continue;
       }
       ColumnType.Kind column = kinds[i];
