@@ -20,9 +20,8 @@ import java.util.Set;
  * The properties of one stream's schema (one SCHEMA message), in schema order, with what a {@link
  * FlatRecord}'s values must satisfy. {@link #of} makes one only for a schema whose every assertion
  * on scalar values it can check on a value's JSON text: types, {@code format} date-time, date and
- * time, lengths, a {@code multipleOf} that is a power of ten, and whole-number bounds on integers. A
- * value it cannot check that way (a nested object or array, a decimal against {@code minimum}, a string
- * against a {@code pattern})
+ * time, lengths, a {@code multipleOf} that is a power of ten, and numeric bounds. A value it cannot
+ * check that way (a nested object or array, a string against a {@code pattern})
  * sends the line down the ordinary path, where the validator judges it; so a flat record is never
  * let through that the validator would refuse. Immutable.
  */
@@ -62,10 +61,8 @@ public final class FlatLayout {
   /** The scale of a power-of-ten multipleOf, or -1. */
   private final int[] multipleOfScales;
   private final boolean[] numbersNeedTree;
-  /** Whether integer values are checked against {@link #minimums} and {@link #maximums} (inclusive). */
-  private final boolean[] hasBounds;
-  private final long[] minimums;
-  private final long[] maximums;
+  /** The numeric bounds of each property, or null. */
+  private final Bounds[] bounds;
   /** Indexes of the properties every record must have (required, and the key properties). */
   private final int[] present;
 
@@ -82,9 +79,7 @@ public final class FlatLayout {
     this.stringsNeedTree = new boolean[count];
     this.multipleOfScales = new int[count];
     this.numbersNeedTree = new boolean[count];
-    this.hasBounds = new boolean[count];
-    this.minimums = new long[count];
-    this.maximums = new long[count];
+    this.bounds = new Bounds[count];
     this.present = null;
   }
 
@@ -101,9 +96,7 @@ public final class FlatLayout {
     this.stringsNeedTree = layout.stringsNeedTree;
     this.multipleOfScales = layout.multipleOfScales;
     this.numbersNeedTree = layout.numbersNeedTree;
-    this.hasBounds = layout.hasBounds;
-    this.minimums = layout.minimums;
-    this.maximums = layout.maximums;
+    this.bounds = layout.bounds;
     this.present = present;
   }
 
@@ -215,7 +208,7 @@ public final class FlatLayout {
             }
           }
         }
-        case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" -> hasBounds[index] = true;
+        case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" -> bounds[index] = Bounds.NONE;
         default -> {
           if (!ANNOTATIONS.contains(key) && !CONTAINER_KEYWORDS.contains(key)) {
             return false;
@@ -223,62 +216,120 @@ public final class FlatLayout {
         }
       }
     }
-    if (hasBounds[index]) {
-      readBounds(index, schema);
+    if (bounds[index] != null) {
+      bounds[index] = Bounds.of(schema);
     }
     return true;
   }
 
   /**
-   * The bounds of an integer property as the validator reads them (a numeric {@code
-   * exclusiveMinimum} replaces {@code minimum}; a boolean one makes it exclusive), turned into
-   * inclusive {@code long} bounds for integer values. Bounds that are not whole numbers within 64
-   * bits send every number of the property the ordinary way.
+   * The bounds of a number property as the validator reads and applies them: a numeric {@code
+   * exclusiveMinimum} replaces {@code minimum}, a boolean one makes it exclusive (draft 4), and
+   * the same for the maximum. Integers are compared as {@code long}s when the bounds allow, a value
+   * of at most 17 integer digits passes bounds beyond 10^17 without being read, and any other
+   * value is compared exactly as a decimal.
    */
-  private void readBounds(int index, JsonNode schema) {
-    BigDecimal minimum = schema.path("minimum").isNumber() ? schema.get("minimum").decimalValue() : null;
-    BigDecimal maximum = schema.path("maximum").isNumber() ? schema.get("maximum").decimalValue() : null;
-    boolean exclusiveMinimum = false;
-    boolean exclusiveMaximum = false;
-    JsonNode exclusive = schema.get("exclusiveMinimum");
-    if (exclusive != null && exclusive.isBoolean()) {
-      exclusiveMinimum = exclusive.booleanValue();
-    } else if (exclusive != null && exclusive.isNumber()) {
-      minimum = exclusive.decimalValue();
-      exclusiveMinimum = true;
-    }
-    exclusive = schema.get("exclusiveMaximum");
-    if (exclusive != null && exclusive.isBoolean()) {
-      exclusiveMaximum = exclusive.booleanValue();
-    } else if (exclusive != null && exclusive.isNumber()) {
-      maximum = exclusive.decimalValue();
-      exclusiveMaximum = true;
-    }
-    minimums[index] = Long.MIN_VALUE;
-    maximums[index] = Long.MAX_VALUE;
-    if (minimum != null) {
-      Long bound = wholeLong(minimum);
-      if (bound == null || (exclusiveMinimum && bound == Long.MAX_VALUE)) {
-        numbersNeedTree[index] = true;
-        return;
-      }
-      minimums[index] = exclusiveMinimum ? bound + 1 : bound;
-    }
-    if (maximum != null) {
-      Long bound = wholeLong(maximum);
-      if (bound == null || (exclusiveMaximum && bound == Long.MIN_VALUE)) {
-        numbersNeedTree[index] = true;
-        return;
-      }
-      maximums[index] = exclusiveMaximum ? bound - 1 : bound;
-    }
-  }
+  private static final class Bounds {
 
-  private static Long wholeLong(BigDecimal value) {
-    try {
-      return value.stripTrailingZeros().scale() <= 0 ? value.longValueExact() : null;
-    } catch (ArithmeticException e) {
-      return null;
+    static final Bounds NONE = new Bounds(null, false, null, false);
+    private static final BigDecimal WIDE = BigDecimal.TEN.pow(17);
+
+    private final BigDecimal minimum;
+    private final boolean exclusiveMinimum;
+    private final BigDecimal maximum;
+    private final boolean exclusiveMaximum;
+    /** Whether {@link #low} and {@link #high} hold the bounds for integers, inclusive. */
+    private final boolean longs;
+    private final long low;
+    private final long high;
+    /** Whether every value of at most 17 integer digits lies within. */
+    private final boolean wide;
+
+    private Bounds(BigDecimal minimum, boolean exclusiveMinimum, BigDecimal maximum, boolean exclusiveMaximum) {
+      this.minimum = minimum;
+      this.exclusiveMinimum = exclusiveMinimum;
+      this.maximum = maximum;
+      this.exclusiveMaximum = exclusiveMaximum;
+      Long lowest = minimum == null ? Long.valueOf(Long.MIN_VALUE) : integerBound(minimum, exclusiveMinimum, true);
+      Long highest = maximum == null ? Long.valueOf(Long.MAX_VALUE) : integerBound(maximum, exclusiveMaximum, false);
+      this.longs = lowest != null && highest != null;
+      this.low = longs ? lowest : 0;
+      this.high = longs ? highest : 0;
+      this.wide = (minimum == null || minimum.compareTo(WIDE.negate()) <= 0)
+          && (maximum == null || maximum.compareTo(WIDE) >= 0);
+    }
+
+    static Bounds of(JsonNode schema) {
+      BigDecimal minimum = schema.path("minimum").isNumber() ? schema.get("minimum").decimalValue() : null;
+      BigDecimal maximum = schema.path("maximum").isNumber() ? schema.get("maximum").decimalValue() : null;
+      boolean exclusiveMinimum = false;
+      boolean exclusiveMaximum = false;
+      JsonNode exclusive = schema.get("exclusiveMinimum");
+      if (exclusive != null && exclusive.isBoolean()) {
+        exclusiveMinimum = exclusive.booleanValue();
+      } else if (exclusive != null && exclusive.isNumber()) {
+        minimum = exclusive.decimalValue();
+        exclusiveMinimum = true;
+      }
+      exclusive = schema.get("exclusiveMaximum");
+      if (exclusive != null && exclusive.isBoolean()) {
+        exclusiveMaximum = exclusive.booleanValue();
+      } else if (exclusive != null && exclusive.isNumber()) {
+        maximum = exclusive.decimalValue();
+        exclusiveMaximum = true;
+      }
+      return new Bounds(minimum, exclusiveMinimum, maximum, exclusiveMaximum);
+    }
+
+    /** The inclusive {@code long} bound for integers of a whole bound, or null. */
+    private static Long integerBound(BigDecimal bound, boolean exclusive, boolean lower) {
+      if (bound.stripTrailingZeros().scale() > 0) {
+        return null;
+      }
+      try {
+        long value = bound.longValueExact();
+        if (!exclusive) {
+          return value;
+        }
+        if (lower) {
+          return value == Long.MAX_VALUE ? null : value + 1;
+        }
+        return value == Long.MIN_VALUE ? null : value - 1;
+      } catch (ArithmeticException e) {
+        return null;
+      }
+    }
+
+    boolean accepts(int kind, byte[] bytes, int start, int end) {
+      if (kind == FlatRecord.INTEGER && longs) {
+        long value = JsonBytes.parseLong(bytes, start, end);
+        return value >= low && value <= high;
+      }
+      if (wide && integerDigits(bytes, start, end) <= 17) {
+        return true;
+      }
+      BigDecimal value = new BigDecimal(new String(bytes, start, end - start, StandardCharsets.ISO_8859_1));
+      if (minimum != null) {
+        int comparison = value.compareTo(minimum);
+        if (comparison < 0 || (exclusiveMinimum && comparison == 0)) {
+          return false;
+        }
+      }
+      if (maximum != null) {
+        int comparison = value.compareTo(maximum);
+        return comparison < 0 || (!exclusiveMaximum && comparison == 0);
+      }
+      return true;
+    }
+
+    private static int integerDigits(byte[] bytes, int start, int end) {
+      int digits = 0;
+      for (int i = start; i < end && bytes[i] != '.'; i++) {
+        if (bytes[i] != '-') {
+          digits++;
+        }
+      }
+      return digits;
     }
   }
 
@@ -383,14 +434,9 @@ public final class FlatLayout {
           if ((allowed != 0 && (allowed & needed) == 0) || numbersNeedTree[index]) {
             return false;
           }
-          if (hasBounds[index]) {
-            if (kind == FlatRecord.DECIMAL) {
-              return false;
-            }
-            long value = JsonBytes.parseLong(bytes, slots[slot + 1], slots[slot + 2]);
-            if (value < minimums[index] || value > maximums[index]) {
-              return false;
-            }
+          Bounds range = bounds[index];
+          if (range != null && !range.accepts(kind, bytes, slots[slot + 1], slots[slot + 2])) {
+            return false;
           }
           int scale = multipleOfScales[index];
           if (scale >= 0 && kind == FlatRecord.DECIMAL && fractionDigits(bytes, slots[slot + 1], slots[slot + 2]) > scale) {

@@ -44,7 +44,9 @@ class FlatScannerTest {
       + "\"properties\":{\"x\":{\"type\":\"integer\"}}},\"list\":{\"type\":[\"null\",\"array\"],\"items\":{\"type\":\"string\"}},"
       + "\"name\":{\"type\":\"string\",\"maxLength\":4,\"description\":\"short\"},"
       + "\"small\":{\"type\":[\"null\",\"integer\"],\"minimum\":-5,\"exclusiveMaximum\":100},"
-      + "\"old\":{\"type\":\"integer\",\"minimum\":1,\"exclusiveMinimum\":true,\"maximum\":2147483647}},"
+      + "\"old\":{\"type\":\"integer\",\"minimum\":1,\"exclusiveMinimum\":true,\"maximum\":2147483647},"
+      + "\"wide\":{\"type\":[\"null\",\"number\"],\"exclusiveMaximum\":true,\"maximum\":1E+38,\"exclusiveMinimum\":true,"
+      + "\"minimum\":-1E+38,\"multipleOf\":1E-38},\"upTo\":{\"type\":\"number\",\"maximum\":10.5,\"minimum\":-2}},"
       + "\"required\":[\"flag\"]},\"key_properties\":[]}";
 
   /** Assertions only the validator checks: a record carrying such a value always goes the ordinary way. */
@@ -127,6 +129,31 @@ class FlatScannerTest {
         line.replace("\"orders\"", "\"others\""), line.replace("2652.41", "2652.411"))) {
       byte[] otherBytes = other.getBytes(StandardCharsets.UTF_8);
       assertNull(scanner.scan(otherBytes, 0, otherBytes.length), other);
+    }
+  }
+
+  @Test
+  void boundsAreCheckedAsTheValidatorChecksThem() {
+    FlatScanner scanner = new FlatScanner();
+    SchemaMessage schema = schema(VARIOUS_SCHEMA);
+    scanner.schema(schema);
+    Map<String, RecordValidator> validators = Map.of(schema.stream(), RecordValidator.compile(schema.schema()));
+    String[][] cases = {
+      // property, value, read flat (an in-range value) or left to the reader (out of range, or not decidable flat)
+      {"upTo", "10.5", "flat"}, {"upTo", "10.50", "flat"}, {"upTo", "-2", "flat"}, {"upTo", "10.51", "tree"},
+      {"upTo", "11", "tree"}, {"upTo", "-2.0001", "tree"}, {"small", "-5", "flat"}, {"small", "99", "flat"},
+      {"small", "100", "tree"}, {"small", "-6", "tree"}, {"old", "1", "tree"}, {"old", "2", "flat"},
+      {"old", "2147483647", "flat"}, {"old", "2147483648", "tree"}, {"wide", "-99999999999999999.5", "flat"},
+      {"wide", "123456789012345678.25", "flat"}, {"wide", "100000000000000000000000000000000000000", "tree"},
+    };
+    for (String[] test : cases) {
+      String line = "{\"type\":\"RECORD\",\"stream\":\"various \\u00e9\",\"record\":{\"flag\":true,\"old\":5,\""
+          .replace("\\u00e9", "\u00e9") + test[0] + "\":" + test[1] + "}}";
+      if (test[0].equals("old")) {
+        line = line.replace("\"old\":5,", "");
+      }
+      boolean flat = check(scanner, validators, line.getBytes(StandardCharsets.UTF_8));
+      assertEquals(test[2].equals("flat"), flat, line);
     }
   }
 
@@ -255,6 +282,9 @@ class FlatScannerTest {
       case "id", "i" -> new String[] {"1", "-7", "0", "123456789012345678", "2147483648", "1234567890123456789", "5.0"};
       case "amount" -> new String[] {"2652.41", "0.5", "-0.01", "12", "1.005", "99999999999999999.99", "1e2"};
       case "n" -> new String[] {"0", "1.25", "-1", "3"};
+      case "wide" -> new String[] {"1.5", "-99999999999999999.5", "123456789012345678.25", "1e39",
+          "100000000000000000000000000000000000000", "-3"};
+      case "upTo" -> new String[] {"10.5", "10.50", "10.51", "-2", "-2.0001", "11", "0"};
       case "small" -> new String[] {"0", "-5", "-6", "99", "100", "99.0", "null"};
       case "old" -> new String[] {"2", "1", "2147483647", "2147483648", "0"};
       case "ten" -> new String[] {"10", "20.0", "30", "15"};
