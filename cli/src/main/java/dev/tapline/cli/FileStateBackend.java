@@ -195,7 +195,7 @@ final class FileStateBackend implements StateBackend {
           return;
         }
         try {
-          JsonNode node = Json.MAPPER.readTree(line);
+          JsonNode node = Json.mapper().readTree(line);
           if (node instanceof ObjectNode run) {
             byId.put(run.path("run_id").asText(), run);
           }

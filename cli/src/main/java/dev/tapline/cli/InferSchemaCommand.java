@@ -179,7 +179,7 @@ final class InferSchemaCommand implements Callable<Integer> {
         lines++;
         JsonNode node;
         try {
-          node = Json.MAPPER.readTree(line);
+          node = Json.mapper().readTree(line);
         } catch (IOException e) {
           throw new ConfigurationException(source + " line " + lines + " is not JSON: "
               + (line.length() > 80 ? line.substring(0, 80) + "..." : line));

@@ -141,7 +141,7 @@ final class MapCommand implements Callable<Integer> {
     }
     if (first < bytes.length && bytes[first] == '{') {
       try {
-        return Json.MAPPER.readTree(bytes);
+        return Json.mapper().readTree(bytes);
       } catch (IOException notJson) {
         // a YAML flow mapping ({a: b}) is not JSON: the YAML parser reads it below
       }

@@ -127,7 +127,7 @@ final class StateCommand implements Callable<Integer> {
       return Json.read(Path.of(file));
     }
     try {
-      return Json.MAPPER.readTree(text);
+      return Json.mapper().readTree(text);
     } catch (IOException e) {
       throw new ConfigurationException("The new state is not valid JSON: " + e.getMessage());
     }

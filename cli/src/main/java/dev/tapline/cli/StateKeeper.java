@@ -124,7 +124,7 @@ final class StateKeeper implements Runnable {
   static JsonNode stateIn(String line) {
     JsonNode node;
     try {
-      node = Json.MAPPER.readTree(line);
+      node = Json.mapper().readTree(line);
     } catch (IOException e) {
       return null;
     }

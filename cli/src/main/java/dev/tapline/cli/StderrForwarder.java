@@ -87,7 +87,7 @@ final class StderrForwarder implements Runnable {
   private void countRecords(String metricJson) {
     JsonNode metric;
     try {
-      metric = Json.MAPPER.readTree(metricJson);
+      metric = Json.mapper().readTree(metricJson);
     } catch (IOException | RuntimeException e) {
       return;
     }

@@ -45,7 +45,7 @@ final class StreamChecker {
   }
 
   private static final ObjectReader STRICT_READER =
-      Json.MAPPER.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      Json.mapper().readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Pattern STREAM_FIELD = Pattern.compile("\"stream\"\\s*:\\s*\"([^\"\\\\]{1,200})\"");
   private static final Pattern LOCATED_PROBLEM = Pattern.compile("^((?:\\$|/)[^:\\s]*|): (.*)$", Pattern.DOTALL);
   private static final int SHOWN_CHARACTERS = 80;

@@ -32,7 +32,7 @@ public final class MessageWriter implements Closeable, Flushable {
   public MessageWriter(OutputStream out) {
     this.out = new BufferedOutputStream(out, 1 << 16);
     try {
-      this.generator = Json.MAPPER.createGenerator(this.out);
+      this.generator = Json.factory().createGenerator(this.out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

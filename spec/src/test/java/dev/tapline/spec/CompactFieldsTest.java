@@ -91,8 +91,8 @@ class CompactFieldsTest {
     assertEquals(ordinary, compact);
     assertEquals(compact, ordinary);
     assertEquals(ordinary.hashCode(), compact.hashCode());
-    assertEquals(Json.MAPPER.writeValueAsString(ordinary), Json.MAPPER.writeValueAsString(compact));
-    assertEquals(Json.MAPPER.writeValueAsString(ordinary), compact.toString());
+    assertEquals(Json.mapper().writeValueAsString(ordinary), Json.mapper().writeValueAsString(compact));
+    assertEquals(Json.mapper().writeValueAsString(ordinary), compact.toString());
     assertEquals(ordinary, compact.deepCopy());
   }
 

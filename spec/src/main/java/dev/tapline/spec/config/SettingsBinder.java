@@ -494,7 +494,8 @@ public final class SettingsBinder<S extends Record> {
   }
 
   private static String abbreviate(JsonNode value) {
-    String text = value.toString();
+    // Json.write rather than toString, which starts Jackson's own mapper (~0.1 s at start-up)
+    String text = value.isTextual() ? "\"" + value.textValue() + "\"" : Json.write(value);
     return text.length() > 80 ? text.substring(0, 80) + "..." : text;
   }
 
@@ -543,7 +544,7 @@ public final class SettingsBinder<S extends Record> {
       JsonNode defaultValue = null;
       if (setting != null && !setting.defaultValue().isEmpty()) {
         try {
-          defaultValue = Json.MAPPER.readTree(setting.defaultValue());
+          defaultValue = Json.parse(setting.defaultValue());
         } catch (Exception notJson) {
           defaultValue = Json.NODES.textNode(setting.defaultValue());
         }

@@ -82,7 +82,7 @@ public final class MessageSchemas {
       if (in == null) {
         throw new IllegalStateException("Missing resource " + ROOT + name);
       }
-      return Json.MAPPER.readTree(in);
+      return Json.mapper().readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -75,7 +75,7 @@ final class MessageOutput implements AutoCloseable {
   private void writeLine(ObjectNode message) {
     byte[] json;
     try {
-      json = Json.MAPPER.writeValueAsBytes(message);
+      json = Json.mapper().writeValueAsBytes(message);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -165,7 +165,7 @@ final class MessageOutput implements AutoCloseable {
   /** A JSON string literal, quotes included. */
   private static String quoted(String text) {
     try {
-      return Json.MAPPER.writeValueAsString(text);
+      return Json.mapper().writeValueAsString(text);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -239,7 +239,7 @@ final class MessageOutput implements AutoCloseable {
       case BINARY -> writeBinary(node);
       case POJO -> {
         try {
-          append(Json.MAPPER.writeValueAsBytes(node));
+          append(Json.mapper().writeValueAsBytes(node));
         } catch (JsonProcessingException e) {
           throw new UncheckedIOException(e);
         }

@@ -48,7 +48,7 @@ class LazyJsonRandomTest {
     int kind = random.nextInt(depth > 4 ? 5 : 7);
     switch (kind) {
       case 0: return Json.NODES.textNode(TEXTS[random.nextInt(TEXTS.length)] + (random.nextBoolean() ? "" : random.nextInt()));
-      case 1: return Json.MAPPER.valueToTree(number(random));
+      case 1: return Json.mapper().valueToTree(number(random));
       case 2: return Json.NODES.booleanNode(random.nextBoolean());
       case 3: return Json.NODES.nullNode();
       case 4: return Json.NODES.textNode(TEXTS[random.nextInt(TEXTS.length)]);
@@ -121,9 +121,9 @@ class LazyJsonRandomTest {
       document.set("data", value(random, 0));
       document.set("record", value(random, 4));
       String text = random.nextBoolean() ? Json.write(document)
-          : Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document);
+          : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(document);
       JsonNode lazy = LazyJson.parse(text.getBytes(StandardCharsets.UTF_8));
-      JsonNode jackson = Json.MAPPER.readTree(text);
+      JsonNode jackson = Json.mapper().readTree(text);
       long at = seed;
       assertTrue(same(jackson, lazy), () -> "seed " + at + ": read differently: " + text);
       // a record the tap writes without reading it, and one it reads first
@@ -133,7 +133,7 @@ class LazyJsonRandomTest {
         if (random.nextBoolean()) {
           written.fields().forEachRemaining(field -> field.getValue().size());
         }
-        JsonNode back = Json.MAPPER.readTree(recordLine(written)).get("record");
+        JsonNode back = Json.mapper().readTree(recordLine(written)).get("record");
         assertTrue(same(jackson.get("data"), back), () -> "seed " + at + ": written differently: " + text);
       }
     }
@@ -153,7 +153,7 @@ class LazyJsonRandomTest {
       String text = new String(bytes, StandardCharsets.UTF_8);
       boolean jacksonAccepts;
       try {
-        Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(bytes);
+        Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(bytes);
         jacksonAccepts = !text.isBlank();
       } catch (NumberFormatException e) {
         // grammatical JSON whose number Jackson cannot hold as a BigDecimal (an exponent beyond int):

@@ -136,6 +136,6 @@ class StreamHooksTest {
     assertEquals("{\"name\":\"Zürich\"}", record.toString());
     assertEquals("\"Zürich\"", record.get("name").toString());
     assertEquals("{\"name\":\"Zürich\"}",
-        new String(Json.MAPPER.writeValueAsBytes(record), StandardCharsets.UTF_8));
+        new String(Json.mapper().writeValueAsBytes(record), StandardCharsets.UTF_8));
   }
 }

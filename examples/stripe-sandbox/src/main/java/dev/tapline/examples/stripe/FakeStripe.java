@@ -141,7 +141,7 @@ public final class FakeStripe implements ResponseDefinitionTransformerV2 {
       if (in == null) {
         throw new IllegalArgumentException("No example object " + objectType);
       }
-      return (ObjectNode) Json.MAPPER.readTree(in);
+      return (ObjectNode) Json.mapper().readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

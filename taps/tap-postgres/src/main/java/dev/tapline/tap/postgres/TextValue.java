@@ -58,7 +58,7 @@ interface TextValue {
 
   TextValue JSON = text -> {
     try {
-      return Json.MAPPER.readTree(text);
+      return Json.mapper().readTree(text);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
     }

@@ -122,7 +122,7 @@ class PagilaTest {
         payment.metadata().toJson().toString());
     assertEquals("numeric(5,2)", sqlType(payment, "amount"));
     assertEquals(Set.of("payment_date", "payment_id"),
-        Set.copyOf(Json.MAPPER.convertValue(payment.metadata().stream(Metadata.TABLE_KEY_PROPERTIES), List.class)));
+        Set.copyOf(Json.mapper().convertValue(payment.metadata().stream(Metadata.TABLE_KEY_PROPERTIES), List.class)));
     assertEquals(Metadata.AUTOMATIC,
         payment.metadata().get(Metadata.property("payment_id"), Metadata.INCLUSION).asText());
     assertEquals(Metadata.AVAILABLE,

@@ -70,7 +70,7 @@ final class StripeStream extends HttpStream {
       if (in == null) {
         throw new ConfigurationException("tap-stripe has no schema for stream " + stream);
       }
-      return (ObjectNode) Json.MAPPER.readTree(in);
+      return (ObjectNode) Json.mapper().readTree(in);
     } catch (IOException e) {
       throw new ConfigurationException("Cannot read the schema of stream " + stream + ": " + e.getMessage());
     }

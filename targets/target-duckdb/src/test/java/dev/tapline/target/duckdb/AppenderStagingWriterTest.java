@@ -114,7 +114,7 @@ class AppenderStagingWriterTest {
     long row = 0;
     try {
       for (String record : records) {
-        writer.write((ObjectNode) Json.MAPPER.readTree(record), ++row);
+        writer.write((ObjectNode) Json.mapper().readTree(record), ++row);
       }
       writer.finish();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

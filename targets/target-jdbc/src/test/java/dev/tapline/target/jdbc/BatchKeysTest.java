@@ -14,7 +14,7 @@ class BatchKeysTest {
   private static JsonNode[] key(Object... values) {
     JsonNode[] nodes = new JsonNode[values.length];
     for (int i = 0; i < values.length; i++) {
-      nodes[i] = Json.MAPPER.valueToTree(values[i]);
+      nodes[i] = Json.mapper().valueToTree(values[i]);
     }
     return nodes;
   }

@@ -29,7 +29,7 @@ final class JsonlSink implements Sink {
     this.file = AppendOnlyFile.open(path, !gzip);
     this.gzip = gzip;
     try {
-      this.generator = Json.MAPPER.createGenerator(destination);
+      this.generator = Json.factory().createGenerator(destination);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
