@@ -172,6 +172,11 @@ public final class Json {
    * JsonGenerator.Feature#WRITE_BIGDECIMAL_AS_PLAIN} on the generator to avoid exponents.
    */
   public static void writeTree(JsonGenerator generator, JsonNode node) throws IOException {
+    if (node.isValueNode() && !JACKSON_NODE.get(node.getClass())) {
+      // a value node of its own kind (a number or text kept as its source spelled it) writes itself
+      ((com.fasterxml.jackson.databind.node.BaseJsonNode) node).serialize(generator, null);
+      return;
+    }
     switch (node.getNodeType()) {
       case OBJECT -> {
         generator.writeStartObject();
@@ -210,6 +215,14 @@ public final class Json {
       }
     }
   }
+
+  /** Whether a node class is one of Jackson's own, which {@link #writeTree} writes by their values. */
+  private static final ClassValue<Boolean> JACKSON_NODE = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      return type.getName().startsWith("com.fasterxml.jackson.databind.node.");
+    }
+  };
 
   /** Compact JSON text of a node (plain decimals, no exponents). */
   public static String write(JsonNode node) {
