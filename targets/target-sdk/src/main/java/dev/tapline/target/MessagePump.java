@@ -46,14 +46,17 @@ final class MessagePump {
 
   private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
 
-  private final MessageReader reader;
+  /** Made on the reading thread, whose start it is part of (the parsers warm up once per process). */
+  private MessageReader reader;
+  private final InputStream input;
+  private final Log log;
   private final Thread thread;
   private volatile boolean stopped;
   private Chunk current = new Chunk();
 
   private final boolean keepRecordText;
   /** Reads plain RECORDs flat; null when the target takes only trees. */
-  private final FlatScanner scanner;
+  private final boolean flatRecords;
 
   MessagePump(InputStream input, Log log, boolean keepRecordText) {
     this(input, log, keepRecordText, false);
@@ -65,8 +68,9 @@ final class MessagePump {
    */
   MessagePump(InputStream input, Log log, boolean keepRecordText, boolean flatRecords) {
     this.keepRecordText = keepRecordText;
-    this.scanner = flatRecords && !keepRecordText ? new FlatScanner() : null;
-    this.reader = new MessageReader(new HandOverBeforeBlocking(input), warning -> log.warn(warning));
+    this.flatRecords = flatRecords && !keepRecordText;
+    this.input = input;
+    this.log = log;
     this.thread = new Thread(this::run, "tapline-reader");
     this.thread.setDaemon(true);
   }
@@ -88,7 +92,9 @@ final class MessagePump {
 
   private void run() {
     try {
-      FlatScanner scanner = this.scanner;
+      // made here, not on the loading thread: their once-per-process warm-ups overlap the loading thread's start
+      reader = new MessageReader(new HandOverBeforeBlocking(input), warning -> log.warn(warning));
+      FlatScanner scanner = flatRecords ? new FlatScanner() : null;
       while (!stopped && reader.advance()) {
         FlatRecord flat = scanner == null ? null : scanner.scan(reader.lineBytes(), reader.lineStart(), reader.lineEnd());
         Message message = null;
@@ -118,8 +124,9 @@ final class MessagePump {
       current.end = true;
     } catch (StackOverflowError e) {
       // never leave the loading thread waiting for a chunk that will not come
-      current.failure = new ProtocolException("Line " + (reader.lineNumber() + 1) + " or near it is nested too deep"
-          + " to read (at most " + Json.MAX_NESTING + " levels).", reader.lineNumber() + 1, null);
+      long line = reader == null ? 1 : reader.lineNumber() + 1;
+      current.failure = new ProtocolException("Line " + line + " or near it is nested too deep"
+          + " to read (at most " + Json.MAX_NESTING + " levels).", line, null);
       current.end = true;
     } catch (Error e) {
       current.failure = new IllegalStateException("the reading thread failed: " + e, e);
