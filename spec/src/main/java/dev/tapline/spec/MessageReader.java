@@ -80,12 +80,13 @@ public final class MessageReader implements Closeable {
   };
 
   /**
-   * Parses one line of every kind a few times, once per process, so that the JIT's profile of the
+   * Parses one line of every kind a few times, once per process (later calls return at once; a
+   * caller may run it early on a thread of its own), so that the JIT's profile of the
    * parser has seen every branch: otherwise the first STATE or a first large number deep into a
    * run throws the compiled parser away and compiles it again (each compile of this large method
    * costs a couple of hundred milliseconds of CPU).
    */
-  private static void warmUp() {
+  public static void warmUp() {
     if (!WARMED_UP.compareAndSet(false, true)) {
       return;
     }

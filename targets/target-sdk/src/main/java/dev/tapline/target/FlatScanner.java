@@ -77,7 +77,7 @@ final class FlatScanner {
    */
   static int WARM_UP_ROUNDS = Integer.getInteger("tapline.flatWarmUp", 250);
 
-  private static void warmUp() {
+  static void warmUp() {
     if (!WARMED_UP.compareAndSet(false, true)) {
       return;
     }

@@ -76,6 +76,15 @@ final class MessagePump {
   }
 
   void start() {
+    // the parsers' once-per-process warm-ups run beside the reading thread, which starts reading at once
+    Thread warmUp = new Thread(() -> {
+      MessageReader.warmUp();
+      if (flatRecords) {
+        FlatScanner.warmUp();
+      }
+    }, "tapline-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
     thread.start();
   }
 
@@ -114,7 +123,8 @@ final class MessagePump {
         chunk.sizes[chunk.count] = reader.lastLineLength();
         chunk.recordTexts[chunk.count] =
             keepRecordText && message instanceof RecordMessage ? reader.lastRecordJson() : null;
-        if (++chunk.count == CHUNK_SIZE) {
+        // a SCHEMA goes over at once: the loading thread prepares its table while this one reads on
+        if (++chunk.count == CHUNK_SIZE || message instanceof SchemaMessage) {
           handOver();
         }
       }

@@ -3,7 +3,6 @@ package dev.tapline.tap.postgres;
 import dev.tapline.spec.ConfigurationException;
 import dev.tapline.spec.TaplineException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -46,7 +45,7 @@ final class PostgresConnections {
 
   /** A new connection for queries, in UTC with ISO dates and intervals. */
   Connection open() throws SQLException {
-    Connection connection = DriverManager.getConnection(url(), properties());
+    Connection connection = openDirectly(url(), properties());
     try (Statement statement = connection.createStatement()) {
       statement.execute(SESSION_SETTINGS);
     } catch (SQLException e) {
@@ -62,7 +61,7 @@ final class PostgresConnections {
     PGProperty.REPLICATION.set(properties, "database");
     PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
     PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
-    Connection connection = DriverManager.getConnection(url(), properties);
+    Connection connection = openDirectly(url(), properties);
     try (Statement statement = connection.createStatement()) {
       statement.execute(SESSION_SETTINGS);
     } catch (SQLException e) {
@@ -88,5 +87,18 @@ final class PostgresConnections {
       }
       throw new TaplineException(message, e);
     }
+  }
+
+  /**
+   * Opens a connection through pgjdbc's driver itself: {@code DriverManager} would first load and
+   * start every JDBC driver on the class path (in the distribution also DuckDB's and Snowflake's,
+   * a large part of a run's start).
+   */
+  private static Connection openDirectly(String url, java.util.Properties properties) throws SQLException {
+    Connection connection = new org.postgresql.Driver().connect(url, properties);
+    if (connection == null) {
+      throw new SQLException("pgjdbc does not accept the URL " + url);
+    }
+    return connection;
   }
 }

@@ -13,9 +13,7 @@ import dev.tapline.target.jdbc.SchemaChangePolicy;
 import dev.tapline.target.jdbc.SqlDialect;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
 import java.sql.Statement;
 import org.duckdb.DuckDBConnection;
@@ -59,8 +57,12 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
     }
   }
 
-  /** The open database of each run (keyed by the run's settings instance) and how many sinks use it. */
-  private final Map<Settings, SharedDatabase> databases = new HashMap<>();
+  /**
+   * The open database of each run and how many sinks use it, keyed by the run's settings instance
+   * (by identity, as the SDK's runs are: a record's own hashCode bootstraps its generated methods on
+   * first use, ~40 ms of a run's start).
+   */
+  private final Map<Settings, SharedDatabase> databases = new java.util.IdentityHashMap<>();
 
   private static final class SharedDatabase {
     final DuckDBConnection root;
@@ -108,7 +110,9 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
       if (!limit.matches("(?i)[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)")) {
         throw new ConfigurationException("memory_limit must be a size such as 100MB or 2GB, not '" + limit + "'");
       }
-      DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+      // through DuckDB's driver itself: DriverManager would first load and start every JDBC driver on the class
+      // path (in the distribution also pgjdbc and Snowflake's, a large part of a run's start)
+      DuckDBConnection root = (DuckDBConnection) new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:" + file, new java.util.Properties());
       // set after opening, not as a connection property: other connections of this process to the
       // same file (DuckDB shares one instance per file) need not repeat the configuration
       try (Statement statement = root.createStatement()) {
@@ -160,18 +164,17 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
 
   /**
    * The DuckDB driver loads its native library on first use (from the distribution's lib/, or
-   * unpacked from its jar: 72 MB, about half a CPU second), and the first connection loads and
-   * initialises the JDBC drivers and some forty driver classes (about 0.1 CPU s). Started on a
-   * second thread at once, that overlaps with reading the command line, the config and the first
-   * messages instead of delaying the first batch; the first connection waits for what is not done
-   * yet (class initialisation is locked), and reports any failure.
+   * unpacked from its jar: 72 MB, about half a CPU second), and the first connection loads some
+   * forty driver classes. Started on a second thread at once, that overlaps with reading the
+   * command line, the config and the first messages instead of delaying the first batch; the first
+   * connection waits for what is not done yet (class initialisation is locked), and reports any
+   * failure.
    */
   private static void loadDriverInBackground() {
     Thread loader = new Thread(() -> {
       try {
         ClassLoader classes = DuckDbTarget.class.getClassLoader();
         Class.forName(DRIVER_CLASSES[0], true, classes);
-        DriverManager.getDrivers();
         for (int i = 1; i < DRIVER_CLASSES.length; i++) {
           Class.forName(DRIVER_CLASSES[i], true, classes);
         }

@@ -49,7 +49,8 @@ public class JdbcSink implements Sink, Connections.Holder {
   private final LoadSettings settings;
   private final SqlNames names;
   private final TableName table;
-  private final TableName staging;
+  /** The staging table's name, worked out when a batch first needs one (its hash costs a start-up). */
+  private TableName staging;
   private final List<String> keyProperties;
   private final List<String> keyColumns;
   private final LoadMethod loadMethod;
@@ -97,7 +98,6 @@ public class JdbcSink implements Sink, Connections.Holder {
     this.overwrittenThisRun = overwrittenThisRun;
     this.names = new SqlNames(dialect.maxIdentifierLength());
     this.table = names.table(stream, settings.defaultTargetSchema(), settings.schemaMapping(), dialect.defaultSchema());
-    this.staging = dialect.stagingTable(table);
 
     ObjectNode properties = context.properties();
     List<String> propertyNames = new ArrayList<>();
@@ -464,6 +464,9 @@ public class JdbcSink implements Sink, Connections.Holder {
 
   private void startStaging() throws SQLException {
     writingDirectly = false;
+    if (staging == null) {
+      staging = dialect.stagingTable(table);
+    }
     for (String statement : dialect.createStagingTable(staging, columns)) {
       execute(statement);
     }
