@@ -26,22 +26,22 @@ import java.util.regex.Pattern;
  */
 final class CompiledSchema {
 
-  private static final int STRING = 1;
-  private static final int INTEGER = 2;
-  private static final int NUMBER = 4;
-  private static final int BOOLEAN = 8;
-  private static final int NULL = 16;
-  private static final int OBJECT = 32;
-  private static final int ARRAY = 64;
+  private static final int STRING = SchemaKeywords.STRING;
+  private static final int INTEGER = SchemaKeywords.INTEGER;
+  private static final int NUMBER = SchemaKeywords.NUMBER;
+  private static final int BOOLEAN = SchemaKeywords.BOOLEAN;
+  private static final int NULL = SchemaKeywords.NULL;
+  private static final int OBJECT = SchemaKeywords.OBJECT;
+  private static final int ARRAY = SchemaKeywords.ARRAY;
 
-  private static final Set<String> KNOWN = Set.of(
+  private static final Set<String> ASSERTIONS = Set.of(
       "type", "properties", "required", "additionalProperties", "items", "enum", "const",
       "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
-      "maxLength", "pattern", "format", "anyOf", "oneOf", "allOf", "not", "minItems", "maxItems",
-      // annotations and extensions that assert nothing
-      "$schema", "$id", "id", "title", "description", "default", "examples", "definitions", "$defs",
-      "$comment", "readOnly", "writeOnly", "deprecated", "inclusion", "selected", "x-singer.decimal",
-      "singer.decimal", "key_properties", "contentEncoding", "contentMediaType", "nullable");
+      "maxLength", "pattern", "format", "anyOf", "oneOf", "allOf", "not", "minItems", "maxItems");
+
+  private static boolean known(String keyword) {
+    return ASSERTIONS.contains(keyword) || SchemaKeywords.ANNOTATIONS.contains(keyword);
+  }
 
   private enum Format { NONE, DATE_TIME, DATE, TIME }
 
@@ -87,7 +87,7 @@ final class CompiledSchema {
       Map.Entry<String, JsonNode> field = fields.next();
       String key = field.getKey();
       JsonNode value = field.getValue();
-      if (!KNOWN.contains(key)) {
+      if (!known(key)) {
         return false;
       }
       switch (key) {
@@ -219,16 +219,7 @@ final class CompiledSchema {
   }
 
   private static int typeBit(String type) {
-    return switch (type) {
-      case "string" -> STRING;
-      case "integer" -> INTEGER;
-      case "number" -> NUMBER | INTEGER;
-      case "boolean" -> BOOLEAN;
-      case "null" -> NULL;
-      case "object" -> OBJECT;
-      case "array" -> ARRAY;
-      default -> 0;
-    };
+    return SchemaKeywords.typeBit(type);
   }
 
   private static int typeOf(JsonNode value) {

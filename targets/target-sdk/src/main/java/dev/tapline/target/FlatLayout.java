@@ -6,6 +6,7 @@ import dev.tapline.spec.JsonBytes;
 import dev.tapline.spec.SchemaMessage;
 import dev.tapline.spec.Timestamps;
 import dev.tapline.spec.schema.RecordValidator;
+import dev.tapline.spec.schema.SchemaKeywords;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -27,22 +28,19 @@ import java.util.Set;
  */
 public final class FlatLayout {
 
-  private static final int STRING = 1;
-  private static final int INTEGER = 2;
-  private static final int NUMBER = 4;
-  private static final int BOOLEAN = 8;
-  private static final int NULL = 16;
+  private static final int STRING = SchemaKeywords.STRING;
+  private static final int INTEGER = SchemaKeywords.INTEGER;
+  private static final int NUMBER = SchemaKeywords.NUMBER;
+  private static final int BOOLEAN = SchemaKeywords.BOOLEAN;
+  private static final int NULL = SchemaKeywords.NULL;
 
   private static final int FORMAT_NONE = 0;
   private static final int FORMAT_DATE_TIME = 1;
   private static final int FORMAT_DATE = 2;
   private static final int FORMAT_TIME = 3;
 
-  /** Keywords that assert nothing. */
-  private static final Set<String> ANNOTATIONS = Set.of(
-      "$schema", "$id", "id", "title", "description", "default", "examples", "definitions", "$defs",
-      "$comment", "readOnly", "writeOnly", "deprecated", "inclusion", "selected", "x-singer.decimal",
-      "singer.decimal", "key_properties", "contentEncoding", "contentMediaType", "nullable");
+  /** Keywords that assert nothing (the validator's list). */
+  private static final Set<String> ANNOTATIONS = SchemaKeywords.ANNOTATIONS;
   /** Keywords that only apply to objects and arrays, which never reach a flat record. */
   private static final Set<String> CONTAINER_KEYWORDS = Set.of(
       "properties", "required", "additionalProperties", "items", "minItems", "maxItems");
@@ -334,16 +332,8 @@ public final class FlatLayout {
   }
 
   private static int typeBit(String type) {
-    return switch (type) {
-      case "string" -> STRING;
-      case "integer" -> INTEGER;
-      case "number" -> NUMBER | INTEGER;
-      case "boolean" -> BOOLEAN;
-      case "null" -> NULL;
-      // objects and arrays never reach a flat record; an unknown type name asserts nothing, as in the validator
-      case "object", "array" -> 32;
-      default -> 0;
-    };
+    // objects and arrays never reach a flat record; an unknown type name asserts nothing, as in the validator
+    return SchemaKeywords.typeBit(type);
   }
 
   public String stream() {
