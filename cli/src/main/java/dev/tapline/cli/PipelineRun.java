@@ -323,7 +323,11 @@ final class PipelineRun {
       }
     }
     if (tapFailed || targetFailed) {
-      boolean blameTarget = targetFailed && (!tapFailed || tapStopped || firstToEnd == targetProcess);
+      // a tap killed by SIGPIPE (exit 141) only wrote into a pipe whose reader was gone: when the
+      // target failed too, the target is the cause, whichever exit was seen first
+      boolean tapLostItsReader = tapCode == 128 + 13;
+      boolean blameTarget = targetFailed
+          && (!tapFailed || tapStopped || firstToEnd == targetProcess || tapLostItsReader);
       StringBuilder message = new StringBuilder();
       if (blameTarget) {
         message.append("The target ").append(target.name());
