@@ -567,6 +567,9 @@ final class FlatScanner {
    * without exponent; -1 for any other (or invalid) number.
    */
   private int numberEnd(byte[] b, int p, int end) {
+    if (p >= end) {
+      return -1;
+    }
     int i = p;
     if (b[i] == '-') {
       i++;

@@ -196,7 +196,11 @@ class FlatScannerTest {
     // the line sits in a larger buffer with leftovers after it, as in the reader
     byte[] buffer = new byte[bytes.length + 40];
     System.arraycopy(bytes, 0, buffer, 3, bytes.length);
-    java.util.Arrays.fill(buffer, 3 + bytes.length, buffer.length, (byte) '}');
+    // what an earlier, longer line left there: bytes that would complete a cut line if read
+    byte[] leftovers = "}5\",}\"]0".getBytes(StandardCharsets.US_ASCII);
+    for (int i = 3 + bytes.length; i < buffer.length; i++) {
+      buffer[i] = leftovers[(i + bytes.length) % leftovers.length];
+    }
     FlatRecord flat = scanner.scan(buffer, 3, 3 + bytes.length);
     if (flat == null) {
       return false;
