@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -355,11 +354,6 @@ public final class FlatLayout {
     Integer position = positions.get(name);
     return position == null ? -1 : position;
   }
-
-  List<String> names() {
-    return List.of(names);
-  }
-
   /** Whether {@code bytes[start, end)} is this layout's stream name. */
   boolean isStream(byte[] bytes, int start, int end) {
     return end - start == streamBytes.length && Arrays.equals(bytes, start, end, streamBytes, 0, streamBytes.length);

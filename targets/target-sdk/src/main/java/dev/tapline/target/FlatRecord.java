@@ -148,10 +148,4 @@ public final class FlatRecord {
   public RecordMessage toMessage() {
     return new RecordMessage(stream(), toTree(), timeExtracted == null ? null : Timestamps.parse(timeExtracted), version);
   }
-
-  /** The exact JSON text of the record object, as the tap wrote it. */
-  public byte[] recordJson() {
-    return java.util.Arrays.copyOfRange(bytes, recordStart, recordEnd);
-  }
-
 }

@@ -104,11 +104,6 @@ final class FlatScanner {
     }
     last = null;
   }
-
-  boolean active() {
-    return !layouts.isEmpty();
-  }
-
   /** The line as a flat record, or null when the ordinary parser must read it. */
   FlatRecord scan(byte[] line, int start, int end) {
     if (layouts.isEmpty()) {

@@ -58,10 +58,6 @@ final class MessagePump {
   /** Reads plain RECORDs flat; null when the target takes only trees. */
   private final boolean flatRecords;
 
-  MessagePump(InputStream input, Log log, boolean keepRecordText) {
-    this(input, log, keepRecordText, false);
-  }
-
   /**
    * @param flatRecords whether RECORDs of streams with a {@link FlatLayout} are read as {@link
    *     FlatRecord}s (see {@link Target#acceptsFlatRecords()})
