@@ -36,13 +36,6 @@ final class FlatScanner {
   private int[] slots = new int[96];
   private int slotCount;
 
-  FlatScanner() {
-    warmUp();
-  }
-
-  private FlatScanner(boolean warmingUp) {
-  }
-
   private static final java.util.concurrent.atomic.AtomicBoolean WARMED_UP = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** A schema and lines that take every branch of the scanner that real inputs take only now and then. */
@@ -69,25 +62,26 @@ final class FlatScanner {
     "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"w\",\"version\":1}",
   };
 
-  /**
-   * Scans lines of every kind a few times, once per process, so that the JIT's profile of the
-   * scanner has seen the branches that real inputs take only now and then (a STATE between records,
-   * a number starting with 0, a declined record); otherwise the first of each throws the compiled
-   * scanner away and it is compiled again (each compile of the scanner costs ~0.1 CPU-s).
-   */
-  static int WARM_UP_ROUNDS = Integer.getInteger("tapline.flatWarmUp", 250);
+  /** Rounds over the warm-up lines: enough for the profiling tier to take over (~3 ms). */
+  private static final int WARM_UP_ROUNDS = Integer.getInteger("tapline.flatWarmUp", 250);
 
+  /**
+   * Scans lines of every kind many times, once per process ({@link MessagePump} runs it on a
+   * thread of its own as reading starts), so that the JIT's profile of the scanner has seen the
+   * branches that real inputs take only now and then (a STATE between records, a number starting
+   * with 0, a declined record); otherwise the first of each throws the compiled scanner away and
+   * it is compiled again (each compile of the scanner costs ~0.1 CPU-s).
+   */
   static void warmUp() {
     if (!WARMED_UP.compareAndSet(false, true)) {
       return;
     }
-    FlatScanner scanner = new FlatScanner(true);
+    FlatScanner scanner = new FlatScanner();
     scanner.schema((SchemaMessage) dev.tapline.spec.MessageReader.parse(WARM_UP_SCHEMA, 1, warning -> { }));
     byte[][] lines = new byte[WARM_UP_LINES.length][];
     for (int i = 0; i < lines.length; i++) {
       lines[i] = WARM_UP_LINES[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
-    // enough rounds for the profiling tier to take over and count the rare branches (~3 ms)
     for (int round = 0; round < WARM_UP_ROUNDS; round++) {
       for (byte[] line : lines) {
         scanner.scan(line, 0, line.length);
