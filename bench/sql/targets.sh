@@ -50,20 +50,6 @@ elif [ ! -f "$data/complete" ]; then
   : >"$data/complete"
 fi
 
-# PostgreSQL, stopped whatever happens
-rm -f "$out/pg.port" "$out"/*.time
-java -cp "$pg_cp" dev.tapline.target.postgres.bench.SqlBench serve "$out/pg.port" 2>"$out/pg.err" &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
-i=0
-while [ ! -f "$out/pg.port" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-[ -f "$out/pg.port" ] || { echo "ERROR targets.sh: PostgreSQL did not start; see $out/pg.err" >&2; exit 1; }
-port=$(cat "$out/pg.port")
-
-pg_config() { # pg_config SCHEMA [EXTRA_JSON]
-  printf '{"host":"localhost","port":%s,"user":"postgres","dbname":"postgres","ssl_mode":"disable","default_target_schema":"%s"%s}\n' \
-    "$port" "$1" "${2:-}" >"$out/$1.json"
-}
 wall_seconds() {
   awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, part, ":"); s = 0
     for (i = 1; i <= n; i++) s = s * 60 + part[i]; print s }' "$1"
@@ -77,7 +63,30 @@ check() { # check NAME: the run's exit status must be 0
 rate() { awk -v rows="$rows" -v s="$1" 'BEGIN { if (s > 0) printf "%d", rows / s; else print "-" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
+rm -f "$out"/*.time
 echo "SQL targets benchmark: $rows rows, $(nproc) cores, $(java -version 2>&1 | head -1)" >&2
+# DuckDB first, before PostgreSQL starts, so that the server's work after the loads below
+# (autovacuum of the new tables, checkpoints) cannot share the cores with it
+rm -f "$out/bench.duckdb" "$out/bench.duckdb.wal"
+printf '{"path":"%s"}\n' "$out/bench.duckdb" >"$out/duckdb.json"
+/usr/bin/time -v -o "$out/duckdb.time" java $duck_jvm -cp "$duck_cp" dev.tapline.target.duckdb.DuckDbTarget \
+  --config "$out/duckdb.json" <"$data/orders.singer.jsonl" >"$out/duckdb.state" 2>"$out/duckdb.err"
+check duckdb
+
+# PostgreSQL, stopped whatever happens
+rm -f "$out/pg.port"
+java -cp "$pg_cp" dev.tapline.target.postgres.bench.SqlBench serve "$out/pg.port" 2>"$out/pg.err" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
+i=0
+while [ ! -f "$out/pg.port" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+[ -f "$out/pg.port" ] || { echo "ERROR targets.sh: PostgreSQL did not start; see $out/pg.err" >&2; exit 1; }
+port=$(cat "$out/pg.port")
+
+pg_config() { # pg_config SCHEMA [EXTRA_JSON]
+  printf '{"host":"localhost","port":%s,"user":"postgres","dbname":"postgres","ssl_mode":"disable","default_target_schema":"%s"%s}\n' \
+    "$port" "$1" "${2:-}" >"$out/$1.json"
+}
 
 copy_plain=$(java -cp "$pg_cp" dev.tapline.target.postgres.bench.SqlBench copy "$port" "$data/orders.csv" copy_plain false | awk '{print $2}')
 copy_keyed=$(java -cp "$pg_cp" dev.tapline.target.postgres.bench.SqlBench copy "$port" "$data/orders.csv" copy_keyed true | awk '{print $2}')
@@ -102,11 +111,6 @@ if [ -x "$tap_csv" ]; then
   check pipe
 fi
 
-rm -f "$out/bench.duckdb" "$out/bench.duckdb.wal"
-printf '{"path":"%s"}\n' "$out/bench.duckdb" >"$out/duckdb.json"
-/usr/bin/time -v -o "$out/duckdb.time" java $duck_jvm -cp "$duck_cp" dev.tapline.target.duckdb.DuckDbTarget \
-  --config "$out/duckdb.json" <"$data/orders.singer.jsonl" >"$out/duckdb.state" 2>"$out/duckdb.err"
-check duckdb
 
 for schema in append upsert pipe; do
   loaded=$(java -cp "$pg_cp" dev.tapline.target.postgres.bench.SqlBench count "$port" "$schema.orders" 2>/dev/null)
