@@ -19,8 +19,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.duckdb.DuckDBAppender;
 
 /**
@@ -42,7 +43,9 @@ final class AppenderStagingWriter implements StagingWriter {
     }
   }
 
-  private final DuckDBAppender appender;
+  /** The appender records go into now; with a flushing thread two take turns (see {@link #handOver()}). */
+  private DuckDBAppender appender;
+  private final AppenderSource source;
   private final RecordValues values;
   private final boolean rowNumbers;
   /** For each appended column, the index of its column in {@link RecordValues}, or -1 for NULL. */
@@ -56,35 +59,44 @@ final class AppenderStagingWriter implements StagingWriter {
   /** Text columns of dates, given as they are when the year is in range. */
   private final boolean[] dateText;
 
-  static final String APPENDER_THREAD = "tapline.duckdb.appenderThread";
-  /** Whether records are appended on a thread of their own (see {@link #appenderThread()}). */
-  private final boolean background = appenderThread();
-  /** Records handed to the appending thread at a time. */
-  static final int BLOCK_SIZE = 512;
-  /** Full blocks that may wait for the appending thread: what bounds the memory they hold. */
-  private static final int BLOCKS_IN_FLIGHT = 4;
-  private static final Block END = new Block();
+  static final String FLUSH_THREAD = "tapline.duckdb.flushThread";
+  static final String FLUSH_ROWS = "tapline.duckdb.flushRows";
+  /**
+   * Rows an appender takes before it is handed to the flushing thread: one fewer than the 2,048 of
+   * a DuckDB vector, at which the driver's appender flushes by itself, on the appending thread.
+   */
+  static final int DEFAULT_FLUSH_ROWS = 2047;
+  /** Whether full appenders are flushed on a thread of their own (see {@link #flushThread()}). */
+  private final boolean background = flushThread();
+  private final int flushRows = Math.max(1, Math.min(DEFAULT_FLUSH_ROWS, Integer.getInteger(FLUSH_ROWS, DEFAULT_FLUSH_ROWS)));
+  private int rowsSinceHandOver;
+  /** The other appender of the pair, made at the first hand-over; null before. */
+  private DuckDBAppender other;
+  /** The flush of {@link #other} in progress on the flushing thread, or null. */
+  private Future<?> otherFlush;
+  private ExecutorService flusher;
 
-  private Block filling = new Block();
-  private BlockingQueue<Block> full;
-  private BlockingQueue<Block> free;
-  private Thread appending;
-  /** What failed on the appending thread; set there, read by the loading thread. */
-  private volatile Throwable failure;
+  /** Opens an appender on the writer's table, on the batch's connection. */
+  @FunctionalInterface
+  interface AppenderSource {
+    DuckDBAppender open() throws SQLException;
+  }
 
   /** Into a staging table made by {@link DuckDbDialect#createStagingTable}. */
-  AppenderStagingWriter(DuckDBAppender appender, RecordValues values) {
-    this(appender, values, true, stagingLayout(values.columns()));
+  AppenderStagingWriter(AppenderSource source, RecordValues values) throws SQLException {
+    this(source, values, true, stagingLayout(values.columns()));
   }
 
   /** Into a table of the given layout, without row numbers. */
-  AppenderStagingWriter(DuckDBAppender appender, RecordValues values, TableLayout layout) {
-    this(appender, values, false, layout);
+  AppenderStagingWriter(AppenderSource source, RecordValues values, TableLayout layout) throws SQLException {
+    this(source, values, false, layout);
   }
 
   /** Into a table of the given layout; with row numbers, the table's first column holds them. */
-  AppenderStagingWriter(DuckDBAppender appender, RecordValues values, boolean rowNumbers, TableLayout layout) {
-    this.appender = appender;
+  AppenderStagingWriter(AppenderSource source, RecordValues values, boolean rowNumbers, TableLayout layout)
+      throws SQLException {
+    this.source = source;
+    this.appender = source.open();
     this.values = values;
     this.rowNumbers = rowNumbers;
     this.sources = layout.sources();
@@ -139,12 +151,11 @@ final class AppenderStagingWriter implements StagingWriter {
 
   @Override
   public void write(ObjectNode record, long rowNumber) {
-    if (background) {
-      add(record, null, rowNumber);
-      return;
-    }
     try {
       appendRow(record, rowNumber);
+      if (background && ++rowsSinceHandOver == flushRows) {
+        handOver();
+      }
     } catch (SQLException e) {
       throw new JdbcLoadException("Could not append a record to the staging table", e);
     }
@@ -157,125 +168,102 @@ final class AppenderStagingWriter implements StagingWriter {
    */
   @Override
   public void write(FlatRecord record, int[] columnProperties, long rowNumber) {
-    if (background) {
-      add(record, columnProperties, rowNumber);
-      return;
-    }
     try {
       appendRow(record, columnProperties, rowNumber);
+      if (background && ++rowsSinceHandOver == flushRows) {
+        handOver();
+      }
     } catch (SQLException e) {
       throw new JdbcLoadException("Could not append a record to the staging table", e);
     }
   }
 
   /**
-   * Whether writers append on a thread of their own: as the system property {@code
-   * tapline.duckdb.appenderThread} says, else when there are at least 4 processors. On 2 the
-   * thread brought nothing (the loading, reading and compiling threads keep both busy) and cost
-   * CPU and memory.
+   * Whether writers flush full appenders on a thread of their own: as the system property {@code
+   * tapline.duckdb.flushThread} says, else when there are at least 4 processors.
+   *
+   * <p>DuckDB's part of a load (the flushes and the commits) runs one step at a time per
+   * connection, about 1.2 CPU s per million rows of the benchmark's shape, and the loading thread's
+   * own part (reading the appender calls' values, 0.6 CPU s) can overlap it. Alone on two cores (a
+   * test without the reading thread), that loaded 983,040 rows in 0.78-0.85 s against 0.93-0.97 s.
+   * But a whole run also has the reading thread (0.6 CPU s) and the JIT's compilers (0.65) to keep
+   * busy: on 2 processors the four threads share the two cores evenly, DuckDB's steps wait for
+   * their turn, and 1M rows took 2.11-2.41 s against 2.09-2.24 s without the thread.
    */
-  static boolean appenderThread() {
-    String setting = System.getProperty(APPENDER_THREAD);
+  static boolean flushThread() {
+    String setting = System.getProperty(FLUSH_THREAD);
     return setting == null ? Runtime.getRuntime().availableProcessors() >= 4 : Boolean.parseBoolean(setting);
   }
 
-  private void add(Object record, int[] columnProperties, long rowNumber) {
-    Block block = filling;
-    int at = block.count;
-    block.records[at] = record;
-    block.properties[at] = columnProperties;
-    block.rowNumbers[at] = rowNumber;
-    if (++block.count == BLOCK_SIZE) {
-      handOver();
+  /**
+   * Hands the appender, which holds {@link #flushRows} rows, to the flushing thread and goes on
+   * with the other one of the pair (made now, the first time), once that one's own flush is done.
+   *
+   * <p>Appending a row only fills the appender's vectors; its flush is where DuckDB does its work
+   * (copying the rows into the transaction's row groups, and compressing and writing each full row
+   * group: about two thirds of a load's time on the loading thread). With two appenders on the
+   * same connection, and so in the same transaction, the loading thread fills one while the other
+   * is flushed. Flushes run one at a time and in the order the appenders were handed over, so rows
+   * reach the table in the order they came.
+   */
+  private void handOver() throws SQLException {
+    DuckDBAppender full = appender;
+    if (other == null) {
+      other = source.open();
+      // from now on both are used from two threads, never at once: a hand-over happens before
+      // the flush, and the wait for a flush before the next append to that appender
+      full.unsafeBreakThreadConfinement();
+      other.unsafeBreakThreadConfinement();
+      flusher = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "duckdb-flusher");
+        thread.setDaemon(true);
+        return thread;
+      });
     }
+    Future<?> flushing = flusher.submit(() -> {
+      full.flush();
+      return null;
+    });
+    appender = other;
+    other = full;
+    Future<?> previous = otherFlush;
+    otherFlush = flushing;
+    rowsSinceHandOver = 0;
+    awaitFlush(previous);
   }
 
-  /** Gives the full block to the appending thread (started with the first) and takes an empty one. */
-  private void handOver() {
-    throwFailure();
-    try {
-      if (appending == null) {
-        full = new ArrayBlockingQueue<>(BLOCKS_IN_FLIGHT + 1);
-        free = new ArrayBlockingQueue<>(BLOCKS_IN_FLIGHT + 1);
-        for (int i = 0; i < BLOCKS_IN_FLIGHT; i++) {
-          free.add(new Block());
-        }
-        // from now on only that thread appends, until finish() or cancel() has joined it
-        appender.unsafeBreakThreadConfinement();
-        appending = new Thread(this::appendBlocks, "duckdb-appender");
-        appending.setDaemon(true);
-        appending.start();
-      }
-      full.put(filling);
-      filling = free.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TaplineException("Interrupted while handing records to the DuckDB appender");
-    }
-  }
-
-  /** The appending thread: appends blocks until {@link #END}; after a failure it only returns them. */
-  private void appendBlocks() {
-    try {
-      while (true) {
-        Block block = full.take();
-        if (block == END) {
-          return;
-        }
-        if (failure == null) {
-          try {
-            appendBlock(block);
-          } catch (RuntimeException | Error e) {
-            failure = e;
-          }
-        }
-        block.clear();
-        free.add(block);
-      }
-    } catch (InterruptedException e) {
-      failure = new TaplineException("The DuckDB appender thread was interrupted");
-    }
-  }
-
-  private void appendBlock(Block block) {
-    try {
-      for (int i = 0; i < block.count; i++) {
-        int[] columnProperties = block.properties[i];
-        if (columnProperties == null) {
-          appendRow((ObjectNode) block.records[i], block.rowNumbers[i]);
-        } else {
-          appendRow((FlatRecord) block.records[i], columnProperties, block.rowNumbers[i]);
-        }
-      }
-    } catch (SQLException e) {
-      throw new JdbcLoadException("Could not append a record to the staging table", e);
-    }
-  }
-
-  /** Ends the appending thread, if one was started, and waits for it. */
-  private void stopAppending() {
-    if (appending == null) {
+  /** Waits for a flush and rethrows, on the loading thread, what failed in it. */
+  private static void awaitFlush(Future<?> flush) throws SQLException {
+    if (flush == null) {
       return;
     }
+    boolean interrupted = false;
     try {
-      full.put(END);
-      appending.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TaplineException("Interrupted while waiting for the DuckDB appender");
+      while (true) {
+        try {
+          flush.get();
+          return;
+        } catch (InterruptedException e) {
+          // the flush touches the connection: it must end before anything else may
+          interrupted = true;
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SQLException sql) {
+        throw sql;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new JdbcLoadException("Could not append a record to the staging table", new SQLException(cause));
     } finally {
-      appending = null;
-    }
-  }
-
-  /** Rethrows, on the caller's thread, what failed on the appending thread (a value refused, a DuckDB error). */
-  private void throwFailure() {
-    Throwable failed = failure;
-    if (failed instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (failed instanceof Error error) {
-      throw error;
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -679,46 +667,52 @@ final class AppenderStagingWriter implements StagingWriter {
         + "; fix the tap or the property's schema.");
   }
 
-  /** Waits for the appending thread, appends the last records and closes the appender. */
+  /**
+   * Waits for the flush in progress, if any, then flushes the last rows and closes the appenders:
+   * every row is in the transaction when this returns.
+   */
   @Override
   public void finish() {
-    stopAppending();
-    throwFailure();
-    appendBlock(filling);
-    filling.clear();
     try {
+      Future<?> previous = otherFlush;
+      otherFlush = null;
+      awaitFlush(previous);
       appender.close();
+      if (other != null) {
+        other.close();
+      }
     } catch (SQLException e) {
       throw new JdbcLoadException("Could not finish appending a batch", e);
+    } finally {
+      stopFlusher();
     }
   }
 
   @Override
   public void cancel() {
     try {
-      stopAppending();
-      appender.close();
+      Future<?> previous = otherFlush;
+      otherFlush = null;
+      awaitFlush(previous);
     } catch (SQLException | RuntimeException ignored) {
       // the transaction is rolled back anyway
     }
+    for (DuckDBAppender open : new DuckDBAppender[] {appender, other}) {
+      try {
+        if (open != null) {
+          open.close();
+        }
+      } catch (SQLException | RuntimeException ignored) {
+        // as above
+      }
+    }
+    stopFlusher();
   }
 
-  /**
-   * Records taken and not yet appended, when appending on a thread of its own. A batch's first
-   * block is kept until it is full; then it and every later full block go to that thread, which
-   * makes the appender calls (DuckDB copies, compresses and writes the rows there) while the
-   * loading thread goes on reading. A batch of fewer records is appended by {@link #finish()} on
-   * the caller's thread.
-   */
-  private static final class Block {
-    final Object[] records = new Object[BLOCK_SIZE];
-    final int[][] properties = new int[BLOCK_SIZE][];
-    final long[] rowNumbers = new long[BLOCK_SIZE];
-    int count;
-
-    void clear() {
-      Arrays.fill(records, 0, count, null);
-      count = 0;
+  private void stopFlusher() {
+    if (flusher != null) {
+      flusher.shutdown();
+      flusher = null;
     }
   }
 

@@ -216,12 +216,12 @@ public final class DuckDbDialect extends GenericSqlDialect {
     if (layout == null) {
       return stagingAppender(duckdb, staging, values);
     }
-    return new AppenderStagingWriter(duckdb.createAppender("temp", "main", staging.table()), values, true, layout);
+    return new AppenderStagingWriter(() -> duckdb.createAppender("temp", "main", staging.table()), values, true, layout);
   }
 
   private static AppenderStagingWriter stagingAppender(DuckDBConnection duckdb, TableName staging, RecordValues values)
       throws SQLException {
-    return new AppenderStagingWriter(duckdb.createAppender("temp", "main", staging.table()), values);
+    return new AppenderStagingWriter(() -> duckdb.createAppender("temp", "main", staging.table()), values);
   }
 
   /** {@code append-only} and {@code overwrite} batches go straight into the final table. */
@@ -249,7 +249,7 @@ public final class DuckDbDialect extends GenericSqlDialect {
     DuckDBConnection duckdb = connection.unwrap(DuckDBConnection.class);
     AppenderStagingWriter.TableLayout layout = tableLayout(connection, table, values);
     if (layout != null) {
-      return new AppenderStagingWriter(duckdb.createAppender(table.schema(), table.table()), values, layout);
+      return new AppenderStagingWriter(() -> duckdb.createAppender(table.schema(), table.table()), values, layout);
     }
     TableName staging = stagingTable(table);
     for (String statement : createStagingTable(staging, values.columns())) {

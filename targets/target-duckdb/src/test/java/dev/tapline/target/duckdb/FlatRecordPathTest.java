@@ -66,15 +66,14 @@ class FlatRecordPathTest {
   @TempDir Path temporary;
 
   /**
-   * Without the appender thread every record is appended by the loading thread; with it, batches
-   * of 1,000 pass the first block of {@value AppenderStagingWriter#BLOCK_SIZE} records, so the
-   * rest of each is appended on the appender thread (batches of 64 never are).
+   * Without the flushing thread every record is appended and flushed by the loading thread; with
+   * it, the two appenders of a batch take turns every 100 records (a batch of 64 never hands over).
    */
-  @ParameterizedTest(name = "{0}, invalid_date_policy {1}, batches of {2}, appender thread {3}")
+  @ParameterizedTest(name = "{0}, invalid_date_policy {1}, batches of {2}, flushing thread {3}")
   @CsvSource({"upsert, null, 64, false", "upsert, max, 64, false", "append-only, null, 64, false",
       "append-only, max, 64, false", "upsert, error, 64, false", "upsert, null, 1000, false",
       "upsert, null, 1000, true", "append-only, max, 1000, true", "upsert, error, 1000, true", "upsert, null, 64, true"})
-  void flatAndTreePathsLoadTheSameRows(String loadMethod, String datePolicy, int batchSize, boolean appenderThread)
+  void flatAndTreePathsLoadTheSameRows(String loadMethod, String datePolicy, int batchSize, boolean flushThread)
       throws Exception {
     // under the error policy the first invalid date comes late, so some batches commit before the failure
     int invalidDatesFrom = datePolicy.equals("error") ? 500 : 0;
@@ -89,12 +88,14 @@ class FlatRecordPathTest {
     Path treeDatabase = temporary.resolve("tree.duckdb");
     Run flatRun;
     Run treeRun;
-    System.setProperty(AppenderStagingWriter.APPENDER_THREAD, Boolean.toString(appenderThread));
+    System.setProperty(AppenderStagingWriter.FLUSH_THREAD, Boolean.toString(flushThread));
+    System.setProperty(AppenderStagingWriter.FLUSH_ROWS, "100");
     try {
       flatRun = load(flatDatabase, messages, settings, true);
       treeRun = load(treeDatabase, messages, settings, false);
     } finally {
-      System.clearProperty(AppenderStagingWriter.APPENDER_THREAD);
+      System.clearProperty(AppenderStagingWriter.FLUSH_THREAD);
+      System.clearProperty(AppenderStagingWriter.FLUSH_ROWS);
     }
 
     if (datePolicy.equals("error")) {
