@@ -134,4 +134,15 @@ class SettingsBinderTest {
     assertEquals("api_url", SettingsBinder.snakeCase("apiURL"));
     assertEquals("batch_size_rows", SettingsBinder.snakeCase("batchSizeRows"));
   }
+
+  @Test
+  void defaultsReadAsTheJsonTheyAreElseAsText() {
+    for (String json : List.of("100000", "-7", "0", "67108864", "9223372036854775807", "99999999999999999999",
+        "1.5", "-0.25", "1e3", "true", "false", "null", "{\"a\":[1,2]}", "[1]", "\"quoted\"")) {
+      assertEquals(Json.parse(json), SettingsBinder.defaultNode(json), json);
+    }
+    for (String text : List.of("tapline.duckdb", "48MB", "1.5x", "01", "-", "fail", "{not json", "True", "2024-01-01")) {
+      assertEquals(Json.NODES.textNode(text), SettingsBinder.defaultNode(text), text);
+    }
+  }
 }
