@@ -68,6 +68,11 @@ public abstract class SqlTargetContractTest {
   /** The target's main class, run in a child JVM by the kill test. */
   protected abstract String mainClass();
 
+  /** JVM options of the target when a test runs it as a process of its own (the kill test). */
+  protected List<String> subprocessOptions() {
+    return List.of();
+  }
+
   @BeforeEach
   void createDatabase() throws Exception {
     database = freshDatabase();
@@ -845,8 +850,10 @@ public abstract class SqlTargetContractTest {
     Path configFile = temporary.resolve("kill-config.json");
     Files.writeString(configFile, Json.write(config("batch_size_rows", String.valueOf(batch))));
     Path out = temporary.resolve("out.jsonl");
-    ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-cp", System.getProperty("java.class.path"),
-        mainClass(), "--config", configFile.toString())
+    List<String> command = new java.util.ArrayList<>(List.of(javaExecutable()));
+    command.addAll(subprocessOptions());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass(), "--config", configFile.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectInput(input.toFile()).redirectOutput(out.toFile()).redirectError(temporary.resolve("err.txt").toFile());
     Process process = builder.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
