@@ -153,9 +153,7 @@ final class AppenderStagingWriter implements StagingWriter {
   public void write(ObjectNode record, long rowNumber) {
     try {
       appendRow(record, rowNumber);
-      if (background && ++rowsSinceHandOver == flushRows) {
-        handOver();
-      }
+      rowAppended();
     } catch (SQLException e) {
       throw new JdbcLoadException("Could not append a record to the staging table", e);
     }
@@ -170,9 +168,7 @@ final class AppenderStagingWriter implements StagingWriter {
   public void write(FlatRecord record, int[] columnProperties, long rowNumber) {
     try {
       appendRow(record, columnProperties, rowNumber);
-      if (background && ++rowsSinceHandOver == flushRows) {
-        handOver();
-      }
+      rowAppended();
     } catch (SQLException e) {
       throw new JdbcLoadException("Could not append a record to the staging table", e);
     }
@@ -193,6 +189,13 @@ final class AppenderStagingWriter implements StagingWriter {
   static boolean flushThread() {
     String setting = System.getProperty(FLUSH_THREAD);
     return setting == null ? Runtime.getRuntime().availableProcessors() >= 4 : Boolean.parseBoolean(setting);
+  }
+
+  /** Counts a row into the appender; hands it over when it is full, with a flushing thread. */
+  private void rowAppended() throws SQLException {
+    if (background && ++rowsSinceHandOver == flushRows) {
+      handOver();
+    }
   }
 
   /**

@@ -135,7 +135,7 @@ public final class DuckDbTarget extends JdbcTarget<DuckDbTarget.Settings> {
   /**
    * Lets DuckDB keep the memory of its 256 KB blocks up to its memory_limit and reuse it, instead
    * of returning it to the system and faulting fresh pages in for the next block: a 1M-row load
-   * takes about 20,000 fewer page faults (75,000 -> 55,000) and 0.05-0.08 CPU s less, with the same
+   * takes about 20,000 fewer page faults (75,000 -> 54,000) and 0.05-0.08 CPU s less, with the same
    * peak RSS. The setting (DuckDB 1.5) can only grow while a database is open, so a second opening
    * in this process with a smaller memory_limit keeps the first one's; that refusal is ignored.
    */

@@ -850,7 +850,7 @@ public abstract class SqlTargetContractTest {
     Path configFile = temporary.resolve("kill-config.json");
     Files.writeString(configFile, Json.write(config("batch_size_rows", String.valueOf(batch))));
     Path out = temporary.resolve("out.jsonl");
-    List<String> command = new java.util.ArrayList<>(List.of(javaExecutable()));
+    List<String> command = new ArrayList<>(List.of(javaExecutable()));
     command.addAll(subprocessOptions());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass(), "--config", configFile.toString()));
     ProcessBuilder builder = new ProcessBuilder(command)
